@@ -1,0 +1,199 @@
+"""The ``conformance`` command: argument parsing, the engine, a report and an exit code.
+
+argparse, not click: the CLI is also a pre-commit hook, and every millisecond of start-up is a
+user's wait on each commit. Nothing here validates or derives; it calls the engine and prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from conformance.errors import ConformanceError
+
+EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
+
+EPILOG = """\
+exit codes:
+  0  everything conforms (drift alone does not fail a run)
+  1  violations found, or `derive --check` found schemas that differ from their sources
+  2  usage error, unknown schema, or input that cannot be read
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="conformance",
+        description=(
+            "Schema conformance for the APIs that report synchronization jobs: Microsoft Graph"
+            " provisioning (synchronizationStatus, synchronizationProgress) and AWS Kendra"
+            " (DataSourceSyncJob)."
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    schemas = sub.add_parser(
+        "schemas",
+        help="list the shipped schemas, or show one",
+        description="List the shipped schemas with their source, or print one schema.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    schemas.add_argument("action", nargs="?", choices=["list", "show"], default="list")
+    schemas.add_argument("name", nargs="?", help="schema to show, e.g. graph.synchronizationStatus")
+    schemas.add_argument("--json", action="store_true", help="list as JSON")
+
+    derive = sub.add_parser(
+        "derive",
+        help="derive JSON Schemas from vendor doc pages",
+        description=(
+            "Derive Draft 2020-12 JSON Schemas from Microsoft Graph resource pages and AWS API"
+            " Reference data-type pages. Without PAGE arguments, re-derive the shipped schemas"
+            " from schemas/sources/ (run from a checkout)."
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    derive.add_argument("pages", nargs="*", metavar="PAGE", type=Path, help="doc pages (markdown)")
+    derive.add_argument("--out", type=Path, help="folder to write schemas to (default: schemas)")
+    derive.add_argument(
+        "--sources",
+        type=Path,
+        default=Path("schemas/sources"),
+        help="sources folder with manifest.json, used without PAGE (default: schemas/sources)",
+    )
+    derive.add_argument("--overlay", type=Path, help="overlay of extra types for PAGE arguments")
+    derive.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if the schemas in --out differ from what the sources derive",
+    )
+
+    validate = sub.add_parser(
+        "validate",
+        help="validate JSON documents against a schema",
+        description="Validate JSON documents and print each violation with its JSON pointer.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    validate.add_argument("files", nargs="*", metavar="FILE", type=Path, help="JSON files")
+    validate.add_argument("--schema", metavar="NAME", help="schema to validate against")
+    validate.add_argument(
+        "--examples",
+        action="store_true",
+        help="validate the JSON examples quoted in the source documents against their schemas",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run the command line; returns the exit code (see ``--help``)."""
+    out = out or sys.stdout
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "schemas":
+            return _schemas(args, out, parser)
+        if args.command == "derive":
+            return _derive(args, out, parser)
+        return _validate(args, out, parser)
+    except ConformanceError as exc:
+        print(f"conformance: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # `conformance ... | head` is fine
+        return EXIT_OK
+
+
+def _schemas(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) -> int:
+    from conformance.catalog import default_catalog
+
+    catalog = default_catalog()
+    if args.action == "show" or args.name:
+        if not args.name:
+            parser.error("schemas show needs a NAME")
+        catalog.get(args.name)
+        out.write(json.dumps(catalog.schema(args.name), indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    if args.json:
+        rows = [
+            {"name": e.name, "kind": e.kind, "document": e.document, "description": e.description}
+            for e in catalog
+        ]
+        out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    width = max(len(e.name) for e in catalog)
+    for e in catalog:
+        out.write(
+            f"{e.name:<{width}}  {e.kind:<8}  {e.document:<32}  {_first_sentence(e.description)}\n"
+        )
+    return EXIT_OK
+
+
+def _first_sentence(text: str, limit: int = 90) -> str:
+    sentence = text.split(". ")[0].rstrip(".")
+    return sentence if len(sentence) <= limit else sentence[: limit - 3] + "..."
+
+
+def _derive(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) -> int:
+    from conformance.derive import Page, derive_pages, derive_sources, differences, write
+
+    if args.pages:
+        if args.out is None and not args.check:
+            parser.error("derive PAGE... needs --out DIR (or --check)")
+        pages = [Page(p.name, _read_text(p), str(p)) for p in args.pages]
+        overlay = Page(args.overlay.name, _read_text(args.overlay)) if args.overlay else None
+        schemas = derive_pages(pages, overlay)
+    else:
+        schemas = derive_sources(args.sources)
+    target = args.out or Path("schemas")
+    if args.check:
+        problems = differences(schemas, target)
+        for problem in problems:
+            out.write(f"{problem}\n")
+        if problems:
+            out.write("run 'conformance derive' to write the schemas from their sources\n")
+            return EXIT_FOUND
+        out.write(f"{len(schemas)} schemas in {target} match their sources\n")
+        return EXIT_OK
+    for path in write(schemas, target):
+        out.write(f"wrote {path}\n")
+    return EXIT_OK
+
+
+def _read_text(path: Path) -> str:
+    from conformance.errors import InputError
+
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _validate(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) -> int:
+    from conformance.pipeline import validate_examples, validate_files
+    from conformance.report import TextReport
+
+    if args.examples:
+        if args.files or args.schema:
+            parser.error("--examples takes no FILE and no --schema")
+        results = validate_examples()
+    else:
+        if not args.files:
+            parser.error("give FILE arguments (or --examples)")
+        if not args.schema:
+            parser.error("--schema NAME is required (see 'conformance schemas')")
+        results = validate_files(args.files, args.schema)
+    report = TextReport(out)
+    for result in results:
+        report.add(result)
+    return report.finish()

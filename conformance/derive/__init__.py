@@ -1,0 +1,332 @@
+"""Derive Draft 2020-12 JSON Schemas from vendor doc pages.
+
+Pages are read into a small model (``model``) by one reader per page format (``graph_page``,
+``aws_page``), completed by the overlay (``overlay``), mapped through one type table (``types``) and
+written here as one schema per type. ``derive_sources`` reproduces the shipped schemas from
+``schemas/sources/``; ``derive_pages`` derives pages the project has never seen.
+
+Every property keeps an ``x-source`` (document, section, row, line) so a finding can quote the
+sentence behind the rule, and every doc defect the deriver works around is written into the schema
+(``x-doc-issues``), never fixed silently.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from conformance.derive import types as T
+from conformance.derive.aws_page import looks_like_aws_page, read_aws_page
+from conformance.derive.graph_page import PLACEHOLDERS, looks_like_graph_page, read_graph_page
+from conformance.derive.model import Example, TypeDoc
+from conformance.derive.overlay import apply_corrections, read_overlay
+from conformance.errors import DerivationError
+
+__all__ = ["Page", "derive_pages", "derive_sources", "differences", "render", "write"]
+
+DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+MANIFEST = "manifest.json"
+# Graph objects carry OData control information (``@odata.type``, ``value@odata.nextLink``).
+ODATA_ANNOTATIONS: dict[str, Any] = {"@odata\\.": {}}
+_FIELD_SET_TO = re.compile(r"`(\w+)` field is set to `([^`]+)`")
+
+
+@dataclass(frozen=True)
+class Page:
+    """A source document: its name as recorded in provenance, its text, and where it came from."""
+
+    name: str
+    text: str
+    origin: str | None = None
+
+
+def read_page(page: Page) -> list[TypeDoc]:
+    """The types a page defines, read by the reader for its format."""
+    if looks_like_aws_page(page.text):
+        docs = read_aws_page(page.text, page.name)
+    elif looks_like_graph_page(page.text):
+        docs = read_graph_page(page.text, page.name)
+    else:
+        raise DerivationError(
+            page.name,
+            1,
+            "not a page format this deriver reads: expected a Graph resource page (a 'Property |"
+            " Type | Description' table) or an AWS data-type page ('## Contents' with 'Type:'"
+            " lines)",
+        )
+    return [_with_origin(d, page.origin) for d in docs]
+
+
+def _with_origin(doc: TypeDoc, origin: str | None) -> TypeDoc:
+    from dataclasses import replace
+
+    return replace(doc, origin=origin)
+
+
+def derive_pages(pages: Iterable[Page], overlay: Page | None = None) -> dict[str, dict[str, Any]]:
+    """Derive one schema per type the pages (and the overlay) define, keyed by qualified name."""
+    docs: list[TypeDoc] = []
+    for page in pages:
+        docs.extend(read_page(page))
+    if overlay is not None:
+        extra, corrections = read_overlay(overlay.text, overlay.name)
+        docs.extend(extra)
+        docs = apply_corrections(docs, corrections, overlay.name)
+    return _Builder(docs).build()
+
+
+def derive_sources(sources: Path) -> dict[str, dict[str, Any]]:
+    """Derive the shipped schemas from a sources folder and its ``manifest.json``."""
+    manifest_path = sources / MANIFEST
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DerivationError(str(manifest_path), 1, "no sources manifest here") from None
+    except json.JSONDecodeError as exc:
+        raise DerivationError(str(manifest_path), exc.lineno, exc.msg) from None
+    pages = [
+        Page(d["file"], (sources / d["file"]).read_text(encoding="utf-8"), d.get("origin"))
+        for d in manifest["documents"]
+    ]
+    overlay = None
+    if manifest.get("overlay"):
+        overlay = Page(
+            manifest["overlay"], (sources / manifest["overlay"]).read_text(encoding="utf-8")
+        )
+    return derive_pages(pages, overlay)
+
+
+def render(schema: dict[str, Any]) -> str:
+    """The text a schema file holds: stable key order as built, two-space indent, final newline."""
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def file_name(qualified_name: str) -> str:
+    """The schema file a type is written to."""
+    return f"{qualified_name}.json"
+
+
+def _ours(path: Path) -> bool:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and str(data.get("$id", "")).startswith("urn:sync-conformance:")
+
+
+def differences(schemas: dict[str, dict[str, Any]], out: Path) -> list[str]:
+    """How the schema files in ``out`` differ from ``schemas`` (empty when they are the same)."""
+    problems = []
+    expected = {file_name(n): render(s) for n, s in schemas.items()}
+    for name, text in expected.items():
+        path = out / name
+        if not path.exists():
+            problems.append(f"{path}: missing")
+        elif path.read_text(encoding="utf-8") != text:
+            problems.append(f"{path}: differs from what its sources derive")
+    for path in sorted(out.glob("*.json")):
+        if path.name not in expected and _ours(path):
+            problems.append(f"{path}: no source derives it any more")
+    return problems
+
+
+def write(schemas: dict[str, dict[str, Any]], out: Path) -> list[Path]:
+    """Write the schema files (and remove ones of ours that no source derives any more)."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    expected = {file_name(n) for n in schemas}
+    for path in out.glob("*.json"):
+        if path.name not in expected and _ours(path):
+            path.unlink()
+    for name, schema in schemas.items():
+        path = out / file_name(name)
+        path.write_text(render(schema), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+class _Builder:
+    """Turns the read types into schemas; knows the whole set, so references can be resolved."""
+
+    def __init__(self, docs: list[TypeDoc]) -> None:
+        self.docs = docs
+        self.by_name: dict[tuple[str, str], TypeDoc] = {}
+        for doc in docs:
+            for name in (doc.name, *doc.aliases):
+                key = (doc.vendor, name)
+                if key in self.by_name and self.by_name[key] is not doc:
+                    raise DerivationError(
+                        doc.source.document,
+                        doc.source.line,
+                        f"type {doc.vendor}.{name} is defined twice (also in"
+                        f" {self.by_name[key].source.document}:{self.by_name[key].source.line})",
+                    )
+                self.by_name[key] = doc
+
+    def build(self) -> dict[str, dict[str, Any]]:
+        schemas = {doc.qualified_name: self._schema(doc) for doc in self.docs}
+        by_id = {s["$id"]: s for s in schemas.values()}
+        for doc in self.docs:
+            for example in doc.examples:
+                _add_example(schemas[doc.qualified_name], example, by_id)
+        return dict(sorted(schemas.items(), key=lambda kv: kv[0].lower()))
+
+    def _schema(self, doc: TypeDoc) -> dict[str, Any]:
+        schema: dict[str, Any] = {
+            "$schema": DRAFT_2020_12,
+            "$id": T.type_id(doc),
+            "title": doc.name,
+            "description": doc.description,
+        }
+        issues = list(doc.doc_issues)
+        if doc.kind == "enum":
+            schema.update(type="string", enum=list(doc.enum))
+        else:
+            properties, required = self._properties(doc)
+            schema["type"] = "object"
+            schema["properties"] = properties
+            if required:
+                schema["required"] = required
+            if doc.format == "graph":
+                schema["patternProperties"] = ODATA_ANNOTATIONS
+            schema["additionalProperties"] = False
+            for name, issue in self._representation_issues(doc):
+                where = properties[name] if name else None
+                (where.setdefault("x-doc-issues", []) if where is not None else issues).append(
+                    issue
+                )
+        provenance = doc.source.as_json()
+        if doc.origin:
+            provenance["origin"] = doc.origin
+        schema["x-source"] = provenance
+        schema["x-catalog"] = {"name": doc.qualified_name, "kind": doc.kind}
+        if issues:
+            schema["x-doc-issues"] = issues
+        return schema
+
+    def _resolve(self, vendor: str) -> T.Resolver:
+        return lambda name: self.by_name.get((vendor, name))
+
+    def _properties(self, doc: TypeDoc) -> tuple[dict[str, Any], list[str]]:
+        properties: dict[str, Any] = {}
+        required = []
+        resolve = self._resolve(doc.vendor)
+        hints = doc.representation or {}
+        enums: dict[str, list[Any]] = {}
+        for member in doc.members:
+            if doc.format == "graph":
+                mapped = T.graph_member(member, doc, resolve, hints.get(member.name))
+            else:
+                mapped = T.aws_member(member, doc, resolve)
+            prop: dict[str, Any] = {"description": member.description} if member.description else {}
+            prop.update(mapped.schema)
+            prop["x-source"] = {**member.source.as_json(), **mapped.provenance}
+            issues = [*member.doc_issues, *mapped.issues]
+            if issues:
+                prop["x-doc-issues"] = issues
+            properties[member.name] = prop
+            if "enum" in mapped.schema:
+                enums[member.name] = mapped.schema["enum"]
+            if member.required:
+                required.append(member.name)
+        # Prose that names a value an enum does not have ("set to `ERROR`") is a doc defect.
+        for member in doc.members:
+            for field, value in _FIELD_SET_TO.findall(member.description):
+                if field in enums and value not in enums[field]:
+                    properties[member.name].setdefault("x-doc-issues", []).append(
+                        f"the description speaks of {field} {value}, which is not among"
+                        f" {field}'s valid values ({', '.join(enums[field])}); the valid values"
+                        " are followed."
+                    )
+        return properties, required
+
+    def _representation_issues(self, doc: TypeDoc) -> Iterator[tuple[str | None, str]]:
+        """Where a Graph page's JSON representation disagrees with its table (the table wins).
+
+        Yields (property or None for the type, issue).
+        """
+        if doc.representation is None:
+            return
+        names = [m.name for m in doc.members]
+        for key in doc.representation:
+            if key not in names:
+                yield None, f"the JSON representation shows {key}, which the table does not list."
+        for member in doc.members:
+            if member.name not in doc.representation:
+                yield None, f"the JSON representation omits {member.name}, which the table lists."
+                continue
+            shown = _placeholder_type(doc.representation[member.name])
+            said = _declared_type(member.doc_type)
+            target = self.by_name.get((doc.vendor, said))
+            if target is not None and target.kind == "enum" and (shown or "").lower() == "string":
+                continue  # an enum travels as a string
+            if shown and said and shown.lower() != said.lower() and not _same_scalar(shown, said):
+                yield (
+                    member.name,
+                    (
+                        f"the JSON representation shows {shown}; the table says {said};"
+                        " the table is followed."
+                    ),
+                )
+
+
+def _placeholder_type(hint: Any) -> str | None:
+    if isinstance(hint, str):
+        return hint
+    if isinstance(hint, dict) and "@odata.type" in hint:
+        return str(hint["@odata.type"]).removeprefix("#").removeprefix("microsoft.graph.")
+    return None
+
+
+def _declared_type(doc_type: str) -> str:
+    m = re.fullmatch(r"\s*\[([^\]]+)\]\([^)]*\)\s*", doc_type)
+    return (m.group(1) if m else doc_type).strip()
+
+
+def _same_scalar(shown: str, said: str) -> bool:
+    """Placeholders and table types that map to the same JSON type and format agree."""
+    a, b = shown.lower(), said.lower()
+    if a not in PLACEHOLDERS or (b not in T.GRAPH_SCALARS and b != "number"):
+        return False
+    if (
+        b == "number"
+    ):  # a count typed Number is mapped to integer, in line with an Integer placeholder
+        return a in ("integer", "int32", "int64", "number")
+    return T.GRAPH_SCALARS.get(a) == T.GRAPH_SCALARS[b]
+
+
+def _refs(schema: dict[str, Any]) -> tuple[str | None, bool]:
+    """The type a property refers to, and whether the property is an array of it."""
+    if "$ref" in schema:
+        return schema["$ref"], False
+    for option in schema.get("anyOf", ()):
+        if "$ref" in option:
+            return option["$ref"], False
+    items = schema.get("items")
+    if isinstance(items, dict) and "$ref" in items:
+        return items["$ref"], True
+    return None, False
+
+
+def _add_example(
+    schema: dict[str, Any], example: Example, by_id: dict[str, dict[str, Any]]
+) -> None:
+    """Attach an example to its schema, and its nested objects to theirs, with provenance."""
+    if example.value in schema.get("examples", []):
+        return
+    schema.setdefault("examples", []).append(example.value)
+    schema.setdefault("x-examples-source", []).append(example.source.as_json())
+    if not isinstance(example.value, dict):
+        return
+    for key, value in example.value.items():
+        ref, many = _refs(schema.get("properties", {}).get(key, {}))
+        target = by_id.get(ref) if ref else None
+        if target is None or target.get("type") != "object":
+            continue
+        for item in value if many and isinstance(value, list) else [value]:
+            if isinstance(item, dict):
+                _add_example(target, Example(item, example.source), by_id)

@@ -1,0 +1,252 @@
+"""Validation: a fast verdict for every document, an explanation only for the failures.
+
+The verdict comes from jsonschema-rs, compiled once per schema with format checks on; it handles
+ECMA-262 regexes such as Kendra's ``^\\P{C}*$`` natively. Most documents conform, so most never
+reach the Python ``jsonschema`` library, which is imported only when a document fails and is then
+used for what it does best: error paths, ``best_match`` and the error context under ``anyOf``.
+
+Both engines must mean the same thing. The explainer is therefore given this project's own
+``pattern`` keyword (ECMA-262 through ``conformance.formats``) and ``date-time`` check, which the
+tests hold to jsonschema-rs's verdicts. When the explainer finds nothing where the fast engine
+failed, that is reported as a finding of its own, not a crash and not a pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from conformance.catalog import Catalog, CatalogEntry, default_catalog
+from conformance.findings import Finding, Kind, Location, Rule, shorten
+
+if TYPE_CHECKING:
+    import jsonschema
+    import jsonschema_rs
+
+# Keywords whose failure means "the schema does not know this yet" rather than "this is wrong".
+_DRIFT_KEYWORDS: dict[str, Kind] = {"enum": "enum-drift", "additionalProperties": "property-drift"}
+
+
+class SchemaValidator:
+    """Validates documents against one catalog schema."""
+
+    def __init__(self, entry: CatalogEntry, catalog: Catalog) -> None:
+        self.entry = entry
+        self.catalog = catalog
+        self.schema = catalog.schema(entry.name)
+
+    @cached_property
+    def _fast(self) -> jsonschema_rs.Validator:
+        import jsonschema_rs
+
+        return jsonschema_rs.validator_for(
+            self.schema, validate_formats=True, registry=self.catalog.rs_registry
+        )
+
+    @cached_property
+    def _explainer(self) -> Any:
+        return _explainer_class()(
+            self.schema, registry=self.catalog.registry, format_checker=format_checker()
+        )
+
+    def is_valid(self, document: Any) -> bool:
+        """The verdict alone, at the fast engine's speed."""
+        return bool(self._fast.is_valid(document))
+
+    def findings(self, document: Any, location: Location) -> list[Finding]:
+        """Every finding for ``document``, most specific first; empty when it conforms."""
+        if self.is_valid(document):
+            return []
+        found = sorted(self._explain(document, location), key=_order)
+        if not found:
+            found = [
+                Finding(
+                    kind="violation",
+                    location=location,
+                    schema=self.entry.name,
+                    message=(
+                        "the fast engine (jsonschema-rs) rejects this document but the explaining"
+                        " engine (jsonschema) finds no error: the engines disagree here; please"
+                        " report this document"
+                    ),
+                )
+            ]
+        return found
+
+    def _explain(self, document: Any, location: Location) -> Iterator[Finding]:
+        from jsonschema.exceptions import best_match
+
+        for top in self._explainer.iter_errors(document):
+            error = best_match([top]) or top
+            yield from _findings_of(error, self.entry.name, location)
+
+
+def _order(finding: Finding) -> tuple[int, int, str]:
+    # Violations before drift, deeper pointers (more specific) first, then document order.
+    return (finding.is_drift, -finding.pointer.count("/"), finding.pointer)
+
+
+def _pointer(path: Any) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def _rule(schema: Any) -> Rule | None:
+    if not isinstance(schema, dict):
+        return None
+    source = schema.get("x-source")
+    if not isinstance(source, dict):
+        return None
+    return Rule(
+        text=str(schema.get("description") or schema.get("title") or ""),
+        document=source.get("document", ""),
+        section=source.get("section", ""),
+        line=int(source.get("line", 0)),
+        row=source.get("row"),
+    )
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _findings_of(
+    error: jsonschema.ValidationError, schema_name: str, location: Location
+) -> Iterator[Finding]:
+    keyword = str(error.validator)
+    subschema: dict[str, Any] = dict(error.schema) if isinstance(error.schema, dict) else {}
+    pointer = _pointer(error.absolute_path)
+    rule = _rule(subschema)
+    if keyword == "additionalProperties" and isinstance(error.instance, dict):
+        # One finding per unknown property, pointing at the property itself.
+        declared = sorted(subschema.get("properties", {}))
+        for name in _unexpected(error.instance, subschema):
+            yield Finding(
+                kind="property-drift",
+                location=location,
+                schema=schema_name,
+                pointer=f"{pointer}/{name}",
+                keyword=keyword,
+                message=f"property {name!r} is not in the schema",
+                expected=shorten(f"<one of {', '.join(declared)}>", 120),
+                actual=shorten(error.instance[name]),
+                rule=rule,
+            )
+        return
+    kind = _DRIFT_KEYWORDS.get(keyword, "violation")
+    expected: Any = error.validator_value
+    if keyword == "type":
+        actual = f"<{_json_type(error.instance)}>"
+    elif keyword == "format":
+        expected = f"<{error.validator_value}>"
+        actual = shorten(error.instance)
+    else:
+        actual = shorten(error.instance)
+    yield Finding(
+        kind=kind,
+        location=location,
+        schema=schema_name,
+        pointer=pointer,
+        keyword=keyword,
+        message=error.message if len(error.message) <= 200 else shorten(error.message, 200),
+        expected=shorten(expected)
+        if not isinstance(expected, str) or not expected.startswith("<")
+        else expected,
+        actual=actual,
+        rule=rule,
+    )
+
+
+def _unexpected(instance: dict[str, Any], schema: dict[str, Any]) -> list[str]:
+    from conformance.formats import ecma_regex
+
+    declared = schema.get("properties", {})
+    patterns = [ecma_regex(p) for p in schema.get("patternProperties", {})]
+    return [k for k in instance if k not in declared and not any(p.search(k) for p in patterns)]
+
+
+_EXPLAINER: Any = None
+
+
+def _explainer_class() -> Any:
+    """``Draft202012Validator`` with this project's ECMA-262 ``pattern`` keyword."""
+    global _EXPLAINER
+    if _EXPLAINER is None:
+        from jsonschema import Draft202012Validator, ValidationError, validators
+
+        from conformance.formats import ecma_regex
+
+        def pattern(validator: Any, value: str, instance: Any, schema: Any) -> Iterator[Any]:
+            if isinstance(instance, str) and not ecma_regex(value).search(instance):
+                yield ValidationError(f"{instance!r} does not match {value!r}")
+
+        def pattern_properties(
+            validator: Any, value: Any, instance: Any, schema: Any
+        ) -> Iterator[Any]:
+            if not isinstance(instance, dict):
+                return
+            for regex, subschema in value.items():
+                compiled = ecma_regex(regex)
+                for key, item in instance.items():
+                    if compiled.search(key):
+                        yield from validator.descend(item, subschema, path=key, schema_path=regex)
+
+        _EXPLAINER = validators.extend(  # type: ignore[no-untyped-call]  # untyped in the stubs
+            Draft202012Validator, {"pattern": pattern, "patternProperties": pattern_properties}
+        )
+    return _EXPLAINER
+
+
+# Formats the schemas use besides date-time; their meaning is asked of the fast engine itself.
+DELEGATED_FORMATS = ("date", "duration", "uuid", "time", "uri", "email")
+
+
+def format_checker() -> jsonschema.FormatChecker:
+    """The formats this project checks, with the same meaning as the fast engine's."""
+    import jsonschema_rs
+    from jsonschema import FormatChecker
+
+    from conformance.formats import ecma_regex, is_date_time
+
+    checker = FormatChecker(formats=())
+    checker.checks("date-time")(lambda v: not isinstance(v, str) or is_date_time(v))
+    for name in DELEGATED_FORMATS:
+        fast = jsonschema_rs.validator_for({"format": name}, validate_formats=True)
+        checker.checks(name)(fast.is_valid)
+
+    def regex_format(value: object) -> bool:
+        if isinstance(value, str):
+            ecma_regex(value)  # raises ValueError, reported as a format failure
+        return True
+
+    checker.checks("regex", raises=ValueError)(regex_format)
+    return checker
+
+
+class Engine:
+    """Validators for the schemas of a catalog, each compiled once and kept."""
+
+    def __init__(self, catalog: Catalog | None = None) -> None:
+        self.catalog = catalog or default_catalog()
+        self._validators: dict[str, SchemaValidator] = {}
+
+    def validator(self, name: str) -> SchemaValidator:
+        """The validator for the schema named ``name`` (a ``CatalogError`` if there is none)."""
+        found = self._validators.get(name)
+        if found is None:
+            found = self._validators[name] = SchemaValidator(self.catalog.get(name), self.catalog)
+        return found
+
+    def findings(self, document: Any, schema: str, location: Location) -> list[Finding]:
+        """Validate one document against the named schema."""
+        return self.validator(schema).findings(document, location)
