@@ -198,7 +198,7 @@ def test_aws_page_types_and_constraints() -> None:
     assert props["Labels"]["maxItems"] == 5
     assert props["Labels"]["items"]["maxLength"] == 20
     assert props["StartedAt"]["type"] == "number"
-    assert props["JobId"]["x-source"]["line"] == 9
+    assert props["JobId"]["x-source"]["line"] == 7
 
 
 def test_aws_unanchored_pattern_is_anchored_with_the_original_kept() -> None:

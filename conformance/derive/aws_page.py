@@ -143,8 +143,9 @@ def _member(lines: list[md.Line], at: int, name: str, document: str) -> tuple[Me
         name=name,
         doc_type=md.unescape(doc_type),
         description=md.plain_text(md.unescape(" ".join(prose))),
-        source=SourceRef(document, "Contents", type_line),
+        source=SourceRef(document, "Contents", lines[at].number),
         required=required,
         constraints=tuple(constraints),
+        type_line=type_line,
     )
     return member, i

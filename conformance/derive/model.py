@@ -51,6 +51,8 @@ class Member:
     required: bool = False
     constraints: tuple[Constraint, ...] = ()
     doc_issues: tuple[str, ...] = ()
+    # The line of the type, where it has one of its own (AWS ``Type:``); else the member's line.
+    type_line: int | None = None
 
 
 @dataclass(frozen=True)

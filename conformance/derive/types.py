@@ -75,7 +75,8 @@ def type_id(doc: TypeDoc) -> str:
 
 
 def _fail(member: Member, message: str, line: int | None = None) -> DerivationError:
-    return DerivationError(member.source.document, line or member.source.line, message)
+    where = line or member.type_line or member.source.line
+    return DerivationError(member.source.document, where, message)
 
 
 def _ref(target: TypeDoc, nullable: bool) -> Schema:
