@@ -58,7 +58,7 @@ class SchemaValidator:
         """Every finding for ``document``, most specific first; empty when it conforms."""
         if self.is_valid(document):
             return []
-        found = sorted(self._explain(document, location), key=_order)
+        found = sorted(_without_redundant(list(self._explain(document, location))), key=_order)
         if not found:
             found = [
                 Finding(
@@ -80,6 +80,13 @@ class SchemaValidator:
         for top in self._explainer.iter_errors(document):
             error = best_match([top]) or top
             yield from _findings_of(error, self.entry.name, location)
+
+
+def _without_redundant(found: list[Finding]) -> list[Finding]:
+    """A value of the wrong type says all there is to say about it: drop the other keywords'
+    findings at that pointer (an integer Status is a type violation, not also enum drift)."""
+    mistyped = {f.pointer for f in found if f.keyword == "type"}
+    return [f for f in found if f.keyword == "type" or f.pointer not in mistyped]
 
 
 def _order(finding: Finding) -> tuple[int, int, str]:

@@ -202,3 +202,8 @@ def test_cli_validates_the_source_documents_examples(capsys: pytest.CaptureFixtu
         in out
     )
     assert "all conform" in out
+
+
+def test_a_mistyped_enum_value_is_one_violation_not_also_drift() -> None:
+    """An integer Status is a type violation; it is not reported as an unknown enum value too."""
+    assert _kinds({"Status": 1}, "kendra.DataSourceSyncJob") == [("violation", "/Status")]

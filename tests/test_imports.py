@@ -1,0 +1,37 @@
+"""Start-up stays cheap: listing schemas imports neither validation engine nor referencing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+HEAVY = ("jsonschema", "jsonschema_rs", "referencing", "regex")
+
+
+def test_listing_schemas_imports_no_engine() -> None:
+    """`conformance schemas` loads the catalog from JSON alone; the engines wait until needed."""
+    code = (
+        "import io, json, sys\n"
+        "from conformance.cli import main\n"
+        "main(['schemas'], io.StringIO())\n"
+        f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == []
+
+
+def test_validating_a_conforming_document_does_not_import_the_explainer() -> None:
+    """Only a failing document imports jsonschema and referencing, to explain the failure."""
+    code = (
+        "import json, sys\n"
+        "from conformance import Engine, Location\n"
+        "engine = Engine()\n"
+        "ok = engine.findings({'Status': 'SUCCEEDED'}, 'kendra.DataSourceSyncJob', Location('x'))\n"
+        "before = [m for m in ('jsonschema', 'referencing') if m in sys.modules]\n"
+        "bad = engine.findings({'Status': 1}, 'kendra.DataSourceSyncJob', Location('x'))\n"
+        "after = [m for m in ('jsonschema', 'referencing') if m in sys.modules]\n"
+        "print(json.dumps([ok == [], before, len(bad), after]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == [True, [], 1, ["jsonschema", "referencing"]]
