@@ -74,7 +74,7 @@ EXAMPLES = [
 
 
 def test_the_source_documents_examples_are_all_kept() -> None:
-    """The two Graph examples, and the objects nested in them, are attached to their schemas."""
+    """The documents' and the overlay's examples, and the objects nested in them, are kept."""
     with_examples = {name for name, _, _ in EXAMPLES}
     assert with_examples >= {
         "graph.synchronizationStatus",
@@ -82,6 +82,10 @@ def test_the_source_documents_examples_are_all_kept() -> None:
         "graph.synchronizationJobExecution",
         "graph.synchronizationQuarantine",
         "graph.synchronizationError",
+        "graph.synchronizationJob",
+        "kendra.ListDataSourceSyncJobsResponse",
+        "kendra.DataSourceSyncJob",
+        "kendra.DataSourceSyncJobMetrics",
     }
 
 

@@ -12,7 +12,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from conformance.derive.model import Constraint, Member, SourceRef, TypeDoc
+from conformance.derive.model import Constraint, Example, Member, SourceRef, TypeDoc
 from conformance.errors import DerivationError
 
 
@@ -89,6 +89,12 @@ def read_overlay(text: str, document: str) -> tuple[list[TypeDoc], list[dict[str
                 doc_issues=tuple(entry.get("doc_issues", ())),
                 origin=entry["source"],
                 overlay=True,
+                examples=tuple(
+                    Example(
+                        value, SourceRef(document, f"{name} example", lines.of('"examples"', line))
+                    )
+                    for value in entry.get("examples", ())
+                ),
             )
         )
         if kind == "enum" and not types[-1].enum:
