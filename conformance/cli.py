@@ -25,6 +25,18 @@ exit codes:
 """
 
 
+def _command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str, description: str
+) -> argparse.ArgumentParser:
+    return sub.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conformance",
@@ -38,18 +50,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    schemas = sub.add_parser(
+    schemas = _command(
+        sub,
         "schemas",
         help="list the shipped schemas, or show one",
         description="List the shipped schemas with their source, or print one schema.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     schemas.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     schemas.add_argument("name", nargs="?", help="schema to show, e.g. graph.synchronizationStatus")
     schemas.add_argument("--json", action="store_true", help="list as JSON")
 
-    derive = sub.add_parser(
+    derive = _command(
+        sub,
         "derive",
         help="derive JSON Schemas from vendor doc pages",
         description=(
@@ -57,8 +69,6 @@ def _parser() -> argparse.ArgumentParser:
             " Reference data-type pages. Without PAGE arguments, re-derive the shipped schemas"
             " from schemas/sources/ (run from a checkout)."
         ),
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     derive.add_argument("pages", nargs="*", metavar="PAGE", type=Path, help="doc pages (markdown)")
     derive.add_argument("--out", type=Path, help="folder to write schemas to (default: schemas)")
@@ -75,12 +85,11 @@ def _parser() -> argparse.ArgumentParser:
         help="write nothing; exit 1 if the schemas in --out differ from what the sources derive",
     )
 
-    validate = sub.add_parser(
+    validate = _command(
+        sub,
         "validate",
         help="validate JSON documents against a schema",
         description="Validate JSON documents and print each violation with its JSON pointer.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     validate.add_argument("files", nargs="*", metavar="FILE", type=Path, help="JSON files")
     validate.add_argument("--schema", metavar="NAME", help="schema to validate against")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +62,6 @@ def read_page(page: Page) -> list[TypeDoc]:
 
 
 def _with_origin(doc: TypeDoc, origin: str | None) -> TypeDoc:
-    from dataclasses import replace
-
     return replace(doc, origin=origin)
 
 

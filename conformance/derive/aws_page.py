@@ -40,16 +40,8 @@ def _service(text: str, anchors: list[str]) -> str | None:
 def read_aws_page(text: str, document: str) -> list[TypeDoc]:
     """Read the one type an AWS data-type page defines."""
     lines = md.lines_of(text)
-    title_at = next(
-        (i for i, ln in enumerate(lines) if (h := md.heading(ln.text)) and h[0] == 1), None
-    )
-    if title_at is None:
-        raise DerivationError(
-            document, 1, "no '# title' line: cannot tell which type the page defines"
-        )
-    title = md.heading(lines[title_at].text)
-    assert title is not None
-    name = md.unescape(title[1]).strip()
+    title_at, title_text = md.title(lines, document)
+    name = md.unescape(title_text).strip()
     if not re.fullmatch(r"[A-Za-z_]\w*", name):
         raise DerivationError(
             document, lines[title_at].number, f"the title {name!r} is not a type name"

@@ -128,19 +128,11 @@ def _inline_type(doc_type: str, description: str, source: SourceRef) -> TypeDoc 
 def read_graph_page(text: str, document: str) -> list[TypeDoc]:
     """Read the types a Graph resource page defines: its own first, then nested ones."""
     lines = md.lines_of(text)
-    title_at = next(
-        (i for i, ln in enumerate(lines) if (h := md.heading(ln.text)) and h[0] == 1), None
-    )
-    if title_at is None:
-        raise DerivationError(
-            document, 1, "no '# title' line: cannot tell which type the page defines"
-        )
-    title = md.heading(lines[title_at].text)
-    assert title is not None
-    name = type_name_from_title(title[1])
+    title_at, title_text = md.title(lines, document)
+    name = type_name_from_title(title_text)
     if not re.fullmatch(r"[A-Za-z_]\w*", name):
         raise DerivationError(
-            document, lines[title_at].number, f"cannot make a type name of the title {title[1]!r}"
+            document, lines[title_at].number, f"cannot make a type name of the title {title_text!r}"
         )
     description, _ = md.first_paragraph(lines, title_at + 1)
 
@@ -210,7 +202,7 @@ def read_graph_page(text: str, document: str) -> list[TypeDoc]:
         name=name,
         format="graph",
         description=description,
-        source=SourceRef(document, title[1], lines[title_at].number),
+        source=SourceRef(document, title_text, lines[title_at].number),
         members=tuple(members),
         examples=tuple(examples),
         representation=representation,

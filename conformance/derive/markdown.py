@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from conformance.errors import DerivationError
+
 _LINK = re.compile(r"!?\[([^\]]*)\]\(([^)]*)\)")
 _HTML_ANCHOR = re.compile(r"<a\s+name=\"[^\"]*\"\s*>\s*</a>")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
@@ -58,6 +60,15 @@ def heading(line: str) -> tuple[int, str] | None:
     if not m:
         return None
     return len(m.group(1)), _HTML_ANCHOR.sub("", m.group(2)).strip()
+
+
+def title(lines: list[Line], document: str) -> tuple[int, str]:
+    """The index and text of the page's ``# title`` line; a ``DerivationError`` if it has none."""
+    for i, line in enumerate(lines):
+        found = heading(line.text)
+        if found is not None and found[0] == 1:
+            return i, found[1]
+    raise DerivationError(document, 1, "no '# title' line: cannot tell which type the page defines")
 
 
 def split_row(line: str) -> tuple[str, ...]:
