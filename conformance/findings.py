@@ -36,15 +36,25 @@ def _dump(value: Any) -> str:
         return repr(value)
 
 
+EntryKind = Literal["line", "entry", "interaction", "example"]
+
+
 @dataclass(frozen=True)
 class Location:
-    """Where a document stands: a file (or ``<stdin>``), and where in it when known."""
+    """Where something stands: a file (or ``<stdin>``) and, when known, the place inside it.
+
+    ``line`` and ``column`` are 1-based positions in the file itself. ``entry`` numbers the
+    document inside its container (1-based): an NDJSON line, a HAR entry, a cassette interaction,
+    an example of a schema; ``entry_kind`` says which. ``within`` is the JSON pointer of a
+    resource inside its body (``/History/3`` of a Kendra list page), empty for the whole body.
+    """
 
     source: str
     line: int | None = None
     column: int | None = None
-    # The position of the document inside its source (an NDJSON line, a HAR entry, an example).
-    index: int | None = None
+    entry: int | None = None
+    entry_kind: EntryKind | None = None
+    within: str = ""
 
     def __str__(self) -> str:
         text = self.source
@@ -52,9 +62,26 @@ class Location:
             text += f":{self.line}"
             if self.column is not None:
                 text += f":{self.column}"
-        if self.index is not None:
-            text += f" #{self.index}"
+        if self.entry is not None and self.entry_kind != "line":
+            text += f" {self.entry_kind or 'entry'} {self.entry}"
+        if self.within:
+            text += f" {self.within}"
         return text
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The request a recorded response answered, with secrets already redacted."""
+
+    method: str | None = None
+    url: str | None = None
+    status: int | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def header(self, name: str) -> str | None:
+        """The first header of that name (case-insensitive), or None."""
+        lower = name.lower()
+        return next((v for k, v in self.headers if k.lower() == lower), None)
 
 
 @dataclass(frozen=True)
@@ -76,7 +103,12 @@ class Rule:
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing a run found in one document."""
+    """One thing a run found in one document.
+
+    ``pointer`` is the JSON pointer of the value inside the body the document came in (so it
+    includes ``location.within``); ``location`` is where that value stands in the file, when the
+    reader could tell, else where the document stands.
+    """
 
     kind: Kind
     location: Location
@@ -95,12 +127,23 @@ class Finding:
 
 @dataclass(frozen=True)
 class Result:
-    """The findings for one document, most specific first; ``more`` counts the ones left out."""
+    """What a run found in one document (a resource, an error body, or an unreadable input).
+
+    ``findings`` come most specific first; a reporter that shows only the first says how many
+    more there are. ``selection`` says why ``schema`` was chosen (for ``--explain-selection``).
+    """
 
     location: Location
     schema: str | None
     findings: tuple[Finding, ...] = ()
+    origin: Origin | None = None
+    selection: str | None = None
 
     @property
     def conforms(self) -> bool:
+        """No violation and nothing unreadable (drift and error responses do not count)."""
         return not any(f.kind in ("violation", "unreadable") for f in self.findings)
+
+    def fails(self, strict: bool = False) -> bool:
+        """Whether this result fails a run: violations, unreadable input, and drift when strict."""
+        return not self.conforms or (strict and any(f.is_drift for f in self.findings))

@@ -51,6 +51,7 @@ def validate_examples(catalog: Catalog | None = None) -> Iterator[Result]:
             location = Location(
                 f"{source.get('document', entry.document)} ({source.get('section', 'example')})",
                 source.get("line"),
-                index=index + 1,
+                entry=index + 1,
+                entry_kind="example",
             )
             yield from validate_documents([(Document(example, location), entry.name)], engine)
