@@ -96,9 +96,25 @@ class Catalog:
                 f"no schema named {name!r}.{hint} 'conformance schemas' lists them all."
             ) from None
 
+    def name_of(self, ref: str) -> str | None:
+        """The catalog name a ``$ref`` to a whole schema points at, or None."""
+        if ref.startswith(URN_PREFIX) and "#" not in ref:
+            name = ref[len(URN_PREFIX) :]
+            return name if name in self._by_name else None
+        return None
+
     def schema(self, name: str) -> dict[str, Any]:
         """The schema named ``name`` (a shared object: do not modify it)."""
         return self._schemas[self.get(name).name]
+
+    def explainer_schema(self, name: str) -> dict[str, Any]:
+        """The schema without ``$schema``, for the ``jsonschema`` library.
+
+        jsonschema picks the validator class of every schema it enters by its ``$schema``; with
+        it, a ``$ref`` into another schema would leave this project's ECMA-262 ``pattern`` keyword
+        for Python's ``re``, which cannot compile ``\\P{C}``. The dialect is fixed by the class.
+        """
+        return {k: v for k, v in self.schema(name).items() if k != "$schema"}
 
     def check_references(self) -> None:
         """Every ``$ref`` in the catalog names a schema in it; otherwise a ``CatalogError``."""
@@ -120,7 +136,7 @@ class Catalog:
 
         self.check_references()
         resources = [
-            (e.id, DRAFT202012.create_resource(self._schemas[e.name])) for e in self.entries
+            (e.id, DRAFT202012.create_resource(self.explainer_schema(e.name))) for e in self.entries
         ]
         return Registry().with_resources(resources).crawl()
 

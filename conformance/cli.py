@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from conformance.errors import ConformanceError
+from conformance.sources import DEFAULT_INCLUDE
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
 
@@ -88,11 +89,47 @@ def _parser() -> argparse.ArgumentParser:
     validate = _command(
         sub,
         "validate",
-        help="validate JSON documents against a schema",
-        description="Validate JSON documents and print each violation with its JSON pointer.",
+        help="validate recorded responses and fixture files",
+        description=(
+            "Validate JSON files, NDJSON streams (one document a line), HAR files and VCR"
+            " cassettes (YAML or JSON), folders of them, or - for stdin. Each resource found is"
+            " validated against a schema chosen by --schema, by [tool.conformance.schemas] in"
+            " pyproject.toml, by @odata.type / @odata.context, by the recorded request (Graph URL,"
+            " X-Amz-Target) or by the document's shape. Unknown enum values and properties are"
+            " drift: reported, and failing the run only with --strict."
+        ),
     )
-    validate.add_argument("files", nargs="*", metavar="FILE", type=Path, help="JSON files")
-    validate.add_argument("--schema", metavar="NAME", help="schema to validate against")
+    validate.add_argument("files", nargs="*", metavar="PATH", help="files, folders, or - for stdin")
+    validate.add_argument("--schema", metavar="NAME", help="validate every document against NAME")
+    validate.add_argument(
+        "--strict", action="store_true", default=None, help="drift fails the run (exit 1)"
+    )
+    validate.add_argument(
+        "--explain-selection", action="store_true", help="say why each schema was chosen"
+    )
+    validate.add_argument(
+        "--include",
+        action="append",
+        metavar="GLOB",
+        help="file globs to read in folders (repeatable; default: json, ndjson, jsonl, har, yaml)",
+    )
+    validate.add_argument(
+        "--exclude", action="append", metavar="GLOB", help="file globs to skip (repeatable)"
+    )
+    validate.add_argument(
+        "--duplicate-keys",
+        choices=["auto", "check", "ignore"],
+        default="auto",
+        help="report duplicate object keys: auto checks files and recordings but not NDJSON"
+        " streams, for speed (default: auto)",
+    )
+    validate.add_argument(
+        "--max-body-size",
+        type=int,
+        default=64 * 1024 * 1024,
+        metavar="BYTES",
+        help="refuse compressed or base64 bodies that expand past this (default: 64 MiB)",
+    )
     validate.add_argument(
         "--examples",
         action="store_true",
@@ -189,19 +226,27 @@ def _read_text(path: Path) -> str:
 
 
 def _validate(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) -> int:
-    from conformance.pipeline import validate_examples, validate_files
+    from conformance.config import find_config
+    from conformance.pipeline import Options, Pipeline, validate_examples
     from conformance.report import TextReport
 
     if args.examples:
         if args.files or args.schema:
-            parser.error("--examples takes no FILE and no --schema")
+            parser.error("--examples takes no PATH and no --schema")
         results = validate_examples()
     else:
         if not args.files:
-            parser.error("give FILE arguments (or --examples)")
-        if not args.schema:
-            parser.error("--schema NAME is required (see 'conformance schemas')")
-        results = validate_files(args.files, args.schema)
+            parser.error("give PATH arguments (files, folders or - for stdin), or --examples")
+        config = find_config()
+        options = Options(
+            schema=args.schema,
+            config=config,
+            include=tuple(args.include or (config and config.include) or DEFAULT_INCLUDE),
+            exclude=tuple(args.exclude or (config and config.exclude) or ()),
+            check_duplicates={"auto": None, "check": True, "ignore": False}[args.duplicate_keys],
+            max_body=args.max_body_size,
+        )
+        results = Pipeline(options).run(args.files)
     report = TextReport(out)
     for result in results:
         report.add(result)

@@ -11,7 +11,13 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Kind = Literal["violation", "enum-drift", "property-drift", "error-response", "unreadable"]
+Kind = Literal[
+    "violation", "enum-drift", "property-drift", "error-response", "unreadable", "unselected"
+]
+
+# Kinds that fail a run whatever the options: a wrong document, one that cannot be read, and one
+# for which no schema could be chosen (never a silent guess).
+FAILING_KINDS: frozenset[str] = frozenset({"violation", "unreadable", "unselected"})
 
 # Drift is what the schema does not know yet (a new enum value, a new property): reported, but by
 # itself not a failure unless the user asks for strictness.
@@ -138,11 +144,13 @@ class Result:
     findings: tuple[Finding, ...] = ()
     origin: Origin | None = None
     selection: str | None = None
+    # How many resources the document held (the jobs of a list page), all validated.
+    resources: int = 1
 
     @property
     def conforms(self) -> bool:
-        """No violation and nothing unreadable (drift and error responses do not count)."""
-        return not any(f.kind in ("violation", "unreadable") for f in self.findings)
+        """Nothing of a failing kind (drift and error responses do not count)."""
+        return not any(f.kind in FAILING_KINDS for f in self.findings)
 
     def fails(self, strict: bool = False) -> bool:
         """Whether this result fails a run: violations, unreadable input, and drift when strict."""

@@ -31,6 +31,8 @@ class TextReport:
             self.counts[finding.kind] += 1
             pointer = finding.pointer or "(document)"
             self.out.write(f"  {finding.kind}  {pointer}: {finding.message}\n")
+            if finding.location.line is not None:
+                self.out.write(f"      at {finding.location}\n")
             if finding.expected is not None or finding.actual is not None:
                 self.out.write(f"      expected {finding.expected}, got {finding.actual}\n")
             if finding.rule is not None and finding.rule.text:

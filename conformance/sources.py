@@ -1,59 +1,295 @@
-"""Sources: where documents come from, read into Python values or an ``unreadable`` finding.
+"""Sources: files, NDJSON streams, HAR files, VCR cassettes, folders and stdin, read into bodies.
 
-A document that cannot be read is a finding with its file, line and column, collected like any
-other, so that one bad file never stops a run.
+A source yields ``Body`` values (the JSON text of one response or fixture, where it stands, and
+the request it answered) or, for what cannot be read, an ``unreadable`` finding with the file and
+as much of the position as is known, so that one bad input never stops a run. Bodies are not
+parsed here; ``documents`` does that. Large inputs are streamed: NDJSON line by line, HAR entry by
+entry, so memory stays flat whatever the file's size.
+
+Request headers kept as a body's origin are redacted here, before anything else sees them.
 """
 
 from __future__ import annotations
 
-import json
+import base64
+import binascii
+import fnmatch
+import io
+import os
+import re
+import sys
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from conformance.findings import Finding, Location
+from conformance.findings import Finding, Location, Origin
+
+DEFAULT_INCLUDE = ("*.json", "*.ndjson", "*.jsonl", "*.har", "*.yaml", "*.yml")
+# A compressed or base64 body may not expand past this; a bigger one is refused, not inflated.
+DEFAULT_MAX_BODY = 64 * 1024 * 1024
+
+SECRET_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "x-amz-security-token",
+        "x-api-key",
+        "api-key",
+        "ocp-apim-subscription-key",
+    }
+)
+_SECRET_WORDS = re.compile(r"token|secret|signature|password|credential|session", re.I)
+_SECRET_QUERY = re.compile(
+    r"^(x-amz-(signature|credential|security-token)|sig|signature|access_token|code|client_secret"
+    r"|token|api[-_]?key)$",
+    re.I,
+)
+REDACTED = "<redacted>"
 
 
 @dataclass(frozen=True)
-class Document:
-    """A parsed JSON document and where it was read."""
+class Body:
+    """The JSON text of one response or fixture, where it stands, and what request it answered."""
 
-    value: Any
+    text: str
     location: Location
+    origin: Origin | None = None
 
 
-def read_json_file(path: Path) -> Document | Finding:
-    """The JSON document in ``path``, or an ``unreadable`` finding that says why."""
-    where = Location(str(path))
+Item = Body | Finding
+
+
+def redact_header(name: str, value: str) -> str:
+    """The value to keep for a request header: secrets never leave the reader."""
+    if name.lower() in SECRET_HEADERS or _SECRET_WORDS.search(name):
+        return REDACTED
+    return value
+
+
+def redact_url(url: str) -> str:
+    """The URL with credentials and signature query parameters (SigV4 presigning) redacted."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return _unreadable(where, "no such file")
-    except IsADirectoryError:
-        return _unreadable(where, "is a directory")
-    except PermissionError:
-        return _unreadable(where, "permission denied")
-    except OSError as exc:
-        return _unreadable(where, f"cannot read: {exc.strerror}")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return _unreadable(where, f"not UTF-8 (invalid byte at offset {exc.start})")
-    if not text.strip():
-        return _unreadable(where, "empty file: expected a JSON document")
-    try:
-        return Document(json.loads(text, parse_constant=_reject_constant), where)
-    except json.JSONDecodeError as exc:
-        return _unreadable(Location(str(path), exc.lineno, exc.colno), f"not valid JSON: {exc.msg}")
-    except ValueError as exc:
-        return _unreadable(where, str(exc))
-    except RecursionError:
-        return _unreadable(where, "JSON nested too deeply to read")
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = f"{REDACTED}@{netloc.rsplit('@', 1)[1]}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        query = urlencode([(k, REDACTED if _SECRET_QUERY.match(k) else v) for k, v in pairs])
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"not valid JSON: {name} is not a JSON number")
+def make_origin(method: Any, url: Any, status: Any, headers: Iterable[tuple[Any, Any]]) -> Origin:
+    """An ``Origin`` with every header and the URL redacted."""
+    kept = tuple((str(k), redact_header(str(k), str(v))) for k, v in headers)
+    code = int(status) if isinstance(status, int | str) and str(status).isdigit() else None
+    return Origin(
+        method=str(method) if method else None,
+        url=redact_url(str(url)) if url else None,
+        status=code,
+        headers=kept,
+    )
 
 
 def _unreadable(location: Location, message: str) -> Finding:
     return Finding(kind="unreadable", location=location, message=message)
+
+
+# --- Bodies: base64, compression, size limits ----------------------------------------------------
+
+
+class BodyError(ValueError):
+    """A recorded body that cannot be decoded (its message says why)."""
+
+
+def _inflate(data: bytes, limit: int) -> bytes:
+    """Gunzip / inflate ``data`` without letting it expand past ``limit`` bytes."""
+    wbits = 16 + zlib.MAX_WBITS if data[:2] == b"\x1f\x8b" else zlib.MAX_WBITS
+    try:
+        inflater = zlib.decompressobj(wbits)
+        out = inflater.decompress(data, limit + 1)
+    except zlib.error as exc:
+        raise BodyError(f"compressed body cannot be decompressed: {exc}") from None
+    if len(out) > limit or inflater.unconsumed_tail:
+        raise BodyError(f"compressed body expands past the limit of {limit} bytes; refused")
+    return out
+
+
+def decode_body(
+    content: str | bytes, *, base64_encoded: bool, encoding: str | None, limit: int
+) -> str:
+    """The text of a recorded body: base64 and gzip/deflate undone, UTF-8 decoded, all bounded."""
+    data: bytes
+    if base64_encoded:
+        if len(content) * 3 // 4 > limit:
+            raise BodyError(f"base64 body is larger than the limit of {limit} bytes; refused")
+        try:
+            data = base64.b64decode(content, validate=False)
+        except (binascii.Error, ValueError) as exc:
+            raise BodyError(f"body is not valid base64: {exc}") from None
+    else:
+        data = content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass")
+    if len(data) > limit:
+        raise BodyError(f"body is larger than the limit of {limit} bytes; refused")
+    compressed = data[:2] == b"\x1f\x8b" or (encoding or "").lower() in ("gzip", "deflate")
+    if compressed and data[:1] not in (b"{", b"[", b" ", b"\n"):
+        data = _inflate(data, limit)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BodyError(f"body is not UTF-8 (invalid byte at offset {exc.start})") from None
+
+
+# --- Formats -------------------------------------------------------------------------------------
+
+
+def _format_of(path: str, head: bytes) -> str:
+    name = path.lower()
+    if name.endswith((".ndjson", ".jsonl")):
+        return "ndjson"
+    if name.endswith(".har"):
+        return "har"
+    if name.endswith((".yaml", ".yml")):
+        return "cassette"
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start.startswith(b"{"):
+        if re.search(rb'"log"\s*:\s*\{', head) and b'"entries"' in head:
+            return "har"
+        if re.search(rb'"interactions"\s*:\s*\[', head):
+            return "cassette"
+        return "json"
+    if start.startswith(b"["):
+        return "json"
+    if re.match(rb"(---\s*)?(interactions|version)\s*:", start):
+        return "cassette"
+    return "json"
+
+
+def read_stream(
+    stream: io.BufferedReader, name: str, *, max_body: int = DEFAULT_MAX_BODY
+) -> Iterator[Item]:
+    """The bodies in one binary stream, by its name's extension or, failing that, its content."""
+    head = stream.peek(4096)[:4096]
+    kind = _format_of(name, head)
+    if kind == "ndjson":
+        yield from _ndjson(stream, name)
+    elif kind == "har":
+        from conformance.recordings import read_har
+
+        yield from read_har(stream, name, max_body)
+    elif kind == "cassette":
+        from conformance.recordings import read_cassette
+
+        yield from read_cassette(stream.read(), name, max_body)
+    else:
+        yield from _json(stream.read(), name)
+
+
+def _json(data: bytes, name: str) -> Iterator[Item]:
+    where = Location(name)
+    if b"\x00" in data[:8192]:
+        yield _unreadable(where, "binary file: expected JSON text")
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        yield _unreadable(where, f"not UTF-8 (invalid byte at offset {exc.start})")
+        return
+    if not text.strip():
+        yield _unreadable(where, "empty file: expected a JSON document")
+        return
+    yield Body(text, where)
+
+
+def _ndjson(stream: IO[bytes], name: str) -> Iterator[Item]:
+    for number, raw in enumerate(stream, 1):
+        if not raw.strip():
+            continue
+        where = Location(name, number, entry=number, entry_kind="line")
+        try:
+            text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield _unreadable(where, f"not UTF-8 (invalid byte at column {exc.start + 1})")
+            continue
+        yield Body(text, where)
+
+
+# --- Paths, folders, stdin -----------------------------------------------------------------------
+
+
+def _matches(path: str, globs: Sequence[str]) -> bool:
+    name = os.path.basename(path)
+    return any(fnmatch.fnmatch(name, g) or fnmatch.fnmatch(path, g) for g in globs)
+
+
+def _walk(folder: Path, include: Sequence[str], exclude: Sequence[str]) -> Iterator[str | Finding]:
+    problems: list[OSError] = []
+    found: list[str] = []
+    for root, dirs, files in os.walk(folder, onerror=problems.append):
+        dirs.sort()
+        for file in sorted(files):
+            full = os.path.join(root, file)
+            if _matches(full, include) and not _matches(full, exclude):
+                found.append(full)
+    yield from found
+    for problem in problems:
+        reason = (problem.strerror or str(problem)).lower()
+        yield _unreadable(Location(str(problem.filename)), f"cannot read folder: {reason}")
+
+
+def expand(
+    paths: Sequence[str], include: Sequence[str] = DEFAULT_INCLUDE, exclude: Sequence[str] = ()
+) -> Iterator[str | Finding]:
+    """Files named or found under folders (recursively, sorted), filtered by the globs."""
+    for given in paths:
+        if given == "-":
+            yield given
+            continue
+        path = Path(given)
+        if path.is_dir():
+            yield from _walk(path, include, exclude)
+        elif not _matches(given, exclude):
+            yield given
+
+
+def _buffered(data: bytes) -> io.BufferedReader:
+    # BytesIO is a fine raw stream for BufferedReader, which gives peek() to format sniffing.
+    return io.BufferedReader(io.BytesIO(data))
+
+
+def read_inputs(
+    paths: Sequence[str],
+    *,
+    include: Sequence[str] = DEFAULT_INCLUDE,
+    exclude: Sequence[str] = (),
+    stdin: IO[bytes] | None = None,
+    max_body: int = DEFAULT_MAX_BODY,
+) -> Iterator[Item]:
+    """Every body in every input, in order; unreadable inputs as findings."""
+    for path in expand(paths, include, exclude):
+        if isinstance(path, Finding):
+            yield path
+            continue
+        if path == "-":
+            data = (stdin or sys.stdin.buffer).read()
+            yield from read_stream(_buffered(data), "<stdin>", max_body=max_body)
+            continue
+        try:
+            with open(path, "rb") as stream:
+                yield from read_stream(stream, path, max_body=max_body)
+        except FileNotFoundError:
+            yield _unreadable(Location(path), "no such file")
+        except IsADirectoryError:
+            yield _unreadable(Location(path), "is a directory")
+        except PermissionError:
+            yield _unreadable(Location(path), "permission denied")
+        except OSError as exc:
+            yield _unreadable(Location(path), f"cannot read: {exc.strerror or exc}")

@@ -58,6 +58,10 @@ class SchemaValidator:
         """Every finding for ``document``, most specific first; empty when it conforms."""
         if self.is_valid(document):
             return []
+        return self.explain(document, location)
+
+    def explain(self, document: Any, location: Location) -> list[Finding]:
+        """The findings for a document the fast engine rejected, most specific first."""
         found = sorted(_without_redundant(list(self._explain(document, location))), key=_order)
         if not found:
             found = [

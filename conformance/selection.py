@@ -1,0 +1,156 @@
+"""Schema selection: which schema a document is validated against, and why.
+
+In order: ``--schema``; the ``[tool.conformance.schemas]`` globs of ``pyproject.toml``; an API
+error body (reported, not validated); ``@odata.type`` and ``@odata.context``; the recorded request
+(a Graph URL path, Kendra's ``X-Amz-Target``); and last the document's shape. Every answer has a
+reason (``--explain-selection`` prints it). A document no rule places, or one that fits several
+schemas equally, gets a ``unselected`` finding: never a silent guess.
+
+Shape detection is memoised by the document's set of keys, so NDJSON streams of the same kind of
+document pay for it once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from conformance.catalog import Catalog
+from conformance.config import Config
+from conformance.documents import Document, error_response
+from conformance.findings import Origin
+
+GRAPH_TYPE = re.compile(r"^#?microsoft\.graph\.(\w+)$")
+KENDRA_TARGETS = {
+    "AWSKendraFrontendService.ListDataSourceSyncJobs": "kendra.ListDataSourceSyncJobsResponse"
+}
+# Graph URL paths (after the version segment) and @odata.context fragments -> schema.
+GRAPH_PATHS = (
+    (re.compile(r"/synchronization/jobs/?$"), "graph.synchronizationJobCollection"),
+    (re.compile(r"/synchronization/jobs/[^/]+/?$"), "graph.synchronizationJob"),
+    (
+        re.compile(r"/synchronization/jobs(\('[^']*'\)|/[^/]+)/status/?$"),
+        "graph.synchronizationStatus",
+    ),
+)
+GRAPH_CONTEXTS = (
+    (re.compile(r"/synchronization/jobs/\$entity$"), "graph.synchronizationJob"),
+    (re.compile(r"/synchronization/jobs$"), "graph.synchronizationJobCollection"),
+    (re.compile(r"/status$"), "graph.synchronizationStatus"),
+)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The schema chosen for a document (None when none could be), and the reason."""
+
+    schema: str | None
+    reason: str
+    # The summary of an API error body; such a body is reported, not validated.
+    error: str | None = None
+
+
+class Selector:
+    """Chooses schemas for documents with the rules above, for one run."""
+
+    def __init__(
+        self, catalog: Catalog, forced: str | None = None, config: Config | None = None
+    ) -> None:
+        self.catalog = catalog
+        self.forced = forced
+        self.config = config
+        # Unknown names are usage errors before anything is read.
+        if forced is not None:
+            catalog.get(forced)
+        for _glob, name in config.schemas if config else ():
+            catalog.get(name)
+        self._shapes: dict[frozenset[str], Selection] = {}
+        self._objects = [e.name for e in catalog if e.kind != "enum"]
+
+    def select(self, document: Document) -> Selection:
+        """The schema for ``document``, and why."""
+        if self.forced is not None:
+            return Selection(self.forced, "forced by --schema")
+        if self.config is not None:
+            configured = self.config.schema_for(document.location.source)
+            if configured is not None:
+                name, glob = configured
+                return Selection(name, f"{self.config.path} [tool.conformance.schemas] {glob!r}")
+        value = document.value
+        error = error_response(value, document.origin)
+        if error is not None:
+            return Selection(None, "an API error body", error=error)
+        if isinstance(value, dict):
+            found = self._annotations(value)
+            if found is not None:
+                return found
+        if document.origin is not None:
+            found = self._request(document.origin)
+            if found is not None:
+                return found
+        if not isinstance(value, dict):
+            kind = "an array" if isinstance(value, list) else f"a {type(value).__name__}"
+            return Selection(None, f"the document is {kind}, and no schema is an array or scalar")
+        keys = frozenset(value)
+        cached = self._shapes.get(keys)
+        if cached is None:
+            cached = self._shapes[keys] = self._shape(keys)
+        return cached
+
+    def _annotations(self, value: dict[str, Any]) -> Selection | None:
+        odata_type = value.get("@odata.type")
+        if isinstance(odata_type, str):
+            m = GRAPH_TYPE.match(odata_type)
+            if m and f"graph.{m.group(1)}" in self.catalog:
+                return Selection(f"graph.{m.group(1)}", f"@odata.type {odata_type}")
+            return Selection(None, f"@odata.type {odata_type} names a type no schema describes")
+        context = value.get("@odata.context")
+        if isinstance(context, str) and "#" in context:
+            fragment = context.split("#", 1)[1]
+            fragment = re.sub(r"\('[^']*'\)", "", fragment)
+            for pattern, name in GRAPH_CONTEXTS:
+                if pattern.search(fragment):
+                    return Selection(name, f"@odata.context {context}")
+        return None
+
+    def _request(self, origin: Origin) -> Selection | None:
+        target = origin.header("X-Amz-Target")
+        if target:
+            name = KENDRA_TARGETS.get(target)
+            if name is not None:
+                return Selection(name, f"request header X-Amz-Target: {target}")
+            return Selection(None, f"request X-Amz-Target {target} has no schema")
+        if origin.url:
+            path = origin.url.split("?", 1)[0]
+            for pattern, name in GRAPH_PATHS:
+                if pattern.search(path):
+                    return Selection(name, f"request {origin.method or 'GET'} {path}")
+        return None
+
+    def _shape(self, keys: frozenset[str]) -> Selection:
+        own = {k for k in keys if "@odata." not in k}
+        if not own:
+            return Selection(None, "an object with no properties fits every schema")
+        best: list[str] = []
+        best_score = 0.0
+        for name in self._objects:
+            declared = self.catalog.schema(name).get("properties", {}).keys()
+            shared = len(own & set(declared))
+            if shared == 0:
+                continue
+            # Fraction of the document's keys the schema declares, then of the schema's it uses.
+            score = shared / len(own) + shared / (len(declared) * 1000 + 1)
+            if score > best_score:
+                best, best_score = [name], score
+            elif score == best_score:
+                best.append(name)
+        listed = ", ".join(sorted(own)[:6])
+        if not best:
+            return Selection(None, f"no schema declares any of its properties ({listed})")
+        if len(best) > 1:
+            return Selection(
+                None, f"its properties ({listed}) fit {', '.join(best)} equally; pass --schema"
+            )
+        share = int(best_score * 100)
+        return Selection(best[0], f"shape: {share}% of its properties are {best[0]}'s")
