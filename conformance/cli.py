@@ -247,7 +247,7 @@ def _validate(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentPa
             max_body=args.max_body_size,
         )
         results = Pipeline(options).run(args.files)
-    report = TextReport(out)
+    report = TextReport(out, explain_selection=bool(getattr(args, "explain_selection", False)))
     for result in results:
         report.add(result)
     return report.finish()

@@ -13,8 +13,9 @@ EXIT_OK, EXIT_FOUND, EXIT_UNREADABLE = 0, 1, 2
 class TextReport:
     """Prints each result as it comes and a summary at the end."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, *, explain_selection: bool = False) -> None:
         self.out = out
+        self.explain_selection = explain_selection
         self.counts: Counter[str] = Counter()
         self.documents = 0
 
@@ -22,6 +23,8 @@ class TextReport:
         """Print one document's result."""
         self.documents += 1
         schema = f"  [{result.schema}]" if result.schema else ""
+        if self.explain_selection and result.selection:
+            schema += f"  (selected by {result.selection})"
         if not result.findings:
             self.out.write(f"ok    {result.location}{schema}\n")
             return

@@ -139,8 +139,8 @@ class Selector:
             shared = len(own & set(declared))
             if shared == 0:
                 continue
-            # Fraction of the document's keys the schema declares, then of the schema's it uses.
-            score = shared / len(own) + shared / (len(declared) * 1000 + 1)
+            # The fraction of the document's keys the schema declares; a tie is ambiguous.
+            score = shared / len(own)
             if score > best_score:
                 best, best_score = [name], score
             elif score == best_score:
