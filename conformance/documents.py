@@ -26,7 +26,7 @@ class Document:
     value: Any
     location: Location
     origin: Origin | None = None
-    text: str | None = None
+    text: str | bytes | None = None
 
 
 class _Duplicates(Exception):
@@ -57,8 +57,19 @@ def _at(body: Body, offset_line: int, column: int) -> Location:
     return Location(loc.source, line, column, loc.entry, loc.entry_kind, loc.within)
 
 
+def _text(data: str | bytes) -> str:
+    return data if isinstance(data, str) else data.decode("utf-8", "replace")
+
+
 def parse(body: Body, *, check_duplicates: bool = True) -> Document | list[Finding]:
     """The body's value, or the findings that say why it cannot be read."""
+    if isinstance(body.text, bytes) and check_duplicates:
+        try:
+            body = Body(body.text.decode("utf-8"), body.location, body.origin)
+        except UnicodeDecodeError as exc:
+            return [
+                _unreadable(body.location, f"not UTF-8 (invalid byte at column {exc.start + 1})")
+            ]
     try:
         if check_duplicates:
             value = json.loads(
@@ -77,7 +88,7 @@ def parse(body: Body, *, check_duplicates: bool = True) -> Document | list[Findi
                     " value wins, so the document is not validated"
                 ),
             )
-            for pointer, line, column in duplicate_keys(body.text)
+            for pointer, line, column in duplicate_keys(_text(body.text))
         ] or [_unreadable(body.location, "duplicate keys in an object")]
     except json.JSONDecodeError as exc:
         return [_unreadable(_at(body, exc.lineno, exc.colno), f"not valid JSON: {exc.msg}")]
@@ -99,15 +110,18 @@ def _plain(exc: ValueError) -> str:
     return text.split(": line ")[0]
 
 
-def _fast_loads(text: str) -> Any:
+def _fast_loads(text: str | bytes) -> Any:
     import orjson
 
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError as exc:
-        if "depth limit" in str(exc) or "infinity" in str(exc):
-            raise ValueError(str(exc)) from None
-        raise json.JSONDecodeError(str(exc).split(": line ")[0], exc.doc, exc.pos) from None
+        message = str(exc).split(": line ")[0]
+        if "depth limit" in message or "infinity" in message:
+            raise ValueError(message) from None
+        if "UTF-8" in message or "utf-8" in message:
+            raise ValueError(f"not UTF-8 ({message})") from None
+        raise json.JSONDecodeError(message, _text(exc.doc), exc.pos) from None
 
 
 # --- Envelopes ------------------------------------------------------------------------------------
@@ -180,7 +194,7 @@ def position(document: Document, pointer: str) -> Location:
     """Where the value at ``pointer`` stands in the document's file, as far as can be told."""
     if document.text is None or document.location.entry_kind in ("entry", "interaction", "example"):
         return document.location
-    found = locate(document.text, pointer)
+    found = locate(_text(document.text), pointer)
     if found is None:
         return document.location
     loc = document.location

@@ -61,12 +61,16 @@ class Location:
     entry: int | None = None
     entry_kind: EntryKind | None = None
     within: str = ""
+    # The last line of a run of conforming NDJSON lines reported as one result.
+    last_line: int | None = None
 
     def __str__(self) -> str:
         text = self.source
         if self.line is not None:
             text += f":{self.line}"
-            if self.column is not None:
+            if self.last_line is not None and self.last_line != self.line:
+                text += f"-{self.last_line}"
+            elif self.column is not None:
                 text += f":{self.column}"
         if self.entry is not None and self.entry_kind != "line":
             text += f" {self.entry_kind or 'entry'} {self.entry}"
@@ -146,6 +150,10 @@ class Result:
     selection: str | None = None
     # How many resources the document held (the jobs of a list page), all validated.
     resources: int = 1
+    # How many documents this result stands for: conforming NDJSON lines come in runs
+    # (``location.line`` to ``location.last_line``), so that a bulk stream costs one result per
+    # run rather than one per line.
+    documents: int = 1
 
     @property
     def conforms(self) -> bool:

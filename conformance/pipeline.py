@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import IO
+from typing import IO, Any
 
 from conformance.catalog import Catalog, default_catalog
 from conformance.config import Config
 from conformance.documents import Document, parse, position, resources
 from conformance.findings import Finding, Location, Result
 from conformance.selection import Selection, Selector
-from conformance.sources import DEFAULT_INCLUDE, DEFAULT_MAX_BODY, Body, read_inputs
+from conformance.sources import DEFAULT_INCLUDE, DEFAULT_MAX_BODY, Body, Lines, read_inputs
 from conformance.validation import Engine
 
 
@@ -31,6 +31,8 @@ class Options:
     # None: checked for files and recorded traffic, not for NDJSON streams (see documents).
     check_duplicates: bool | None = None
     max_body: int = DEFAULT_MAX_BODY
+    # Worker processes for NDJSON files; each reads its own byte ranges of the file.
+    jobs: int = 1
 
 
 class Pipeline:
@@ -40,6 +42,7 @@ class Pipeline:
         self.options = options or Options()
         self.engine = engine or Engine()
         self.selector = Selector(self.engine.catalog, self.options.schema, self.options.config)
+        self._arrays: dict[str, tuple[str, ...]] = {}
 
     def run(self, paths: Sequence[str], stdin: IO[bytes] | None = None) -> Iterator[Result]:
         """Results for every document in the given files, folders (and ``-`` for stdin)."""
@@ -50,8 +53,71 @@ class Pipeline:
         for item in items:
             if isinstance(item, Finding):
                 yield Result(item.location, None, (item,))
+            elif isinstance(item, Lines):
+                if self.options.jobs > 1 and item.path is not None:
+                    from conformance.parallel import check_file
+
+                    yield from check_file(self, item.path, item.name, self.options.jobs)
+                else:
+                    yield from self.check_lines(item)
             else:
                 yield self.check_body(item)
+
+    def warm(self) -> None:
+        """Compile the validators of every object schema now (before worker processes fork)."""
+        for entry in self.engine.catalog:
+            if entry.kind != "enum":
+                self.engine.validator(entry.name).is_valid({})
+
+    def check_lines(self, lines: Lines) -> Iterator[Result]:
+        """Check an NDJSON stream; conforming lines come back in runs, one result per run.
+
+        This is the bulk path, so it is written for speed: a line is parsed once with orjson and
+        judged by the fast engine; only a line that fails (or cannot be parsed, or has no schema)
+        goes through ``check_body``, which parses it again to explain. With the duplicate-key
+        check on, every line takes the full path.
+        """
+        if self.options.check_duplicates:
+            for body in lines.bodies():
+                yield self.check_body(body)
+            return
+        import orjson
+
+        loads, name, select = orjson.loads, lines.name, self.selector.select_value
+        validators: dict[str, Any] = {}
+        run: _Run | None = None
+        for number, raw in enumerate(lines.stream, 1):
+            if raw.isspace() or not raw:
+                continue
+            try:
+                value = loads(raw)
+            except orjson.JSONDecodeError:
+                value = _UNPARSED
+            selection = select(value, name) if value is not _UNPARSED else None
+            schema = selection.schema if selection is not None else None
+            if selection is not None and schema is not None:
+                valid = validators.get(schema)
+                if valid is None:
+                    valid = validators[schema] = self.engine.validator(schema).is_valid
+                if valid(value):
+                    count = self._count(value, schema)
+                    if run is not None and run.selection is selection and run.documents < _RUN:
+                        run.add(number, count)
+                    else:
+                        if run is not None:
+                            yield run.result(name)
+                        run = _Run(selection, number, count)
+                    continue
+            if run is not None:
+                yield run.result(name)
+                run = None
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            yield self.check_body(
+                Body(raw, Location(name, number, entry=number, entry_kind="line"))
+            )
+        if run is not None:
+            yield run.result(name)
 
     def check_body(self, body: Body) -> Result:
         """Parse one body and check the document in it."""
@@ -80,24 +146,62 @@ class Pipeline:
         return self._validate(document, selection)
 
     def _validate(self, document: Document, selection: Selection) -> Result:
-        assert selection.schema is not None
-        validator = self.engine.validator(selection.schema)
-        catalog = self.engine.catalog
-        held = (
-            list(resources(document.value, selection.schema, catalog))
-            if catalog.get(selection.schema).kind == "envelope"
-            else [("", selection.schema)]
-        )
-        count = max(len(held) - 1, 1) if len(held) > 1 else 1
-        result = Result(
-            document.location, selection.schema, (), document.origin, selection.reason, count
-        )
+        schema = selection.schema
+        assert schema is not None
+        validator = self.engine.validator(schema)
+        count = self._count(document.value, schema)
+        result = Result(document.location, schema, (), document.origin, selection.reason, count)
         if validator.is_valid(document.value):
             return result
-        found = [
-            _placed(f, document, held) for f in validator.explain(document.value, document.location)
-        ]
-        return replace(result, findings=tuple(found))
+        held = list(resources(document.value, schema, self.engine.catalog))
+        explained = validator.explain(document.value, document.location)
+        return replace(result, findings=tuple(_placed(f, document, held) for f in explained))
+
+    def _count(self, value: object, schema: str) -> int:
+        """How many resources a document holds: the items of an envelope's arrays, else one."""
+        arrays = self._arrays.get(schema)
+        if arrays is None:
+            arrays = self._arrays[schema] = _array_properties(self.engine.catalog, schema)
+        if not arrays or not isinstance(value, dict):
+            return 1
+        return max(sum(len(v) for a in arrays if isinstance(v := value.get(a), list)), 1)
+
+
+# Conforming lines reported as one result at most this many at a time, so progress keeps moving.
+_RUN = 10_000
+_UNPARSED = object()
+
+
+class _Run:
+    """Consecutive conforming NDJSON lines with the same selection, being counted."""
+
+    __slots__ = ("documents", "first", "last", "resources", "selection")
+
+    def __init__(self, selection: Selection, first: int, resources: int) -> None:
+        self.selection, self.first, self.last = selection, first, first
+        self.documents, self.resources = 1, resources
+
+    def add(self, line: int, resources: int) -> None:
+        self.last = line
+        self.documents += 1
+        self.resources += resources
+
+    def result(self, name: str) -> Result:
+        where = Location(name, self.first, entry=self.first, entry_kind="line", last_line=self.last)
+        s = self.selection
+        return Result(where, s.schema, (), None, s.reason, self.resources, self.documents)
+
+
+def _array_properties(catalog: Catalog, schema: str) -> tuple[str, ...]:
+    """The properties of an envelope that hold arrays of resources (``History``, ``value``)."""
+    if catalog.get(schema).kind != "envelope":
+        return ()
+    properties = catalog.schema(schema).get("properties", {})
+    return tuple(
+        name
+        for name, sub in properties.items()
+        if isinstance(sub.get("items"), dict) and "$ref" in sub["items"]
+    )
 
 
 def _placed(finding: Finding, document: Document, held: list[tuple[str, str]]) -> Finding:

@@ -66,27 +66,31 @@ class Selector:
         for _glob, name in config.schemas if config else ():
             catalog.get(name)
         self._shapes: dict[frozenset[str], Selection] = {}
+        self._forced = Selection(forced, "forced by --schema") if forced else None
         self._objects = [e.name for e in catalog if e.kind != "enum"]
 
     def select(self, document: Document) -> Selection:
         """The schema for ``document``, and why."""
-        if self.forced is not None:
-            return Selection(self.forced, "forced by --schema")
+        return self.select_value(document.value, document.location.source, document.origin)
+
+    def select_value(self, value: Any, source: str, origin: Origin | None = None) -> Selection:
+        """The schema for a parsed value read from ``source`` (a path), and why."""
+        if self._forced is not None:
+            return self._forced
         if self.config is not None:
-            configured = self.config.schema_for(document.location.source)
+            configured = self.config.schema_for(source)
             if configured is not None:
                 name, glob = configured
                 return Selection(name, f"{self.config.path} [tool.conformance.schemas] {glob!r}")
-        value = document.value
-        error = error_response(value, document.origin)
+        error = error_response(value, origin)
         if error is not None:
             return Selection(None, "an API error body", error=error)
         if isinstance(value, dict):
             found = self._annotations(value)
             if found is not None:
                 return found
-        if document.origin is not None:
-            found = self._request(document.origin)
+        if origin is not None:
+            found = self._request(origin)
             if found is not None:
                 return found
         if not isinstance(value, dict):

@@ -54,14 +54,40 @@ REDACTED = "<redacted>"
 
 @dataclass(frozen=True)
 class Body:
-    """The JSON text of one response or fixture, where it stands, and what request it answered."""
+    """The JSON text of one response or fixture, where it stands, and what request it answered.
 
-    text: str
+    NDJSON lines stay bytes: the fast parser reads UTF-8 bytes directly, and decoding every line
+    to ``str`` first would cost the bulk path a good part of its speed.
+    """
+
+    text: str | bytes
     location: Location
     origin: Origin | None = None
 
 
-Item = Body | Finding
+@dataclass(frozen=True)
+class Lines:
+    """An open NDJSON stream, handed over whole: the pipeline reads its lines in a tight loop.
+
+    It is only valid until the consumer asks the source for its next item.
+    """
+
+    stream: Iterable[bytes]
+    name: str
+    # The file's path when the lines can be re-read by range (not stdin): parallel runs need it.
+    path: str | None = None
+
+    def bodies(self) -> Iterator[Body]:
+        """One body per non-blank line, located by its line number."""
+        for number, raw in enumerate(self.stream, 1):
+            if raw.isspace() or not raw:
+                continue
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            yield Body(raw, Location(self.name, number, entry=number, entry_kind="line"))
+
+
+Item = Body | Finding | Lines
 
 
 def redact_header(name: str, value: str) -> str:
@@ -180,7 +206,7 @@ def read_stream(
     head = stream.peek(4096)[:4096]
     kind = _format_of(name, head)
     if kind == "ndjson":
-        yield from _ndjson(stream, name)
+        yield Lines(stream, name, None if name == "<stdin>" else name)
     elif kind == "har":
         from conformance.recordings import read_har
 
@@ -207,19 +233,6 @@ def _json(data: bytes, name: str) -> Iterator[Item]:
         yield _unreadable(where, "empty file: expected a JSON document")
         return
     yield Body(text, where)
-
-
-def _ndjson(stream: IO[bytes], name: str) -> Iterator[Item]:
-    for number, raw in enumerate(stream, 1):
-        if not raw.strip():
-            continue
-        where = Location(name, number, entry=number, entry_kind="line")
-        try:
-            text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-        except UnicodeDecodeError as exc:
-            yield _unreadable(where, f"not UTF-8 (invalid byte at column {exc.start + 1})")
-            continue
-        yield Body(text, where)
 
 
 # --- Paths, folders, stdin -----------------------------------------------------------------------

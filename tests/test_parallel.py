@@ -1,0 +1,74 @@
+"""NDJSON in worker processes gives the same results, in the same order, as one process."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from conformance import parallel
+from conformance.findings import Result
+from conformance.pipeline import Options, Pipeline
+
+JOB = {"ExecutionId": "a1", "StartTime": 1700000000.5, "Status": "SUCCEEDED"}
+
+
+def _flat(results: list[Result]) -> list[tuple[object, ...]]:
+    """A comparable view: adjacent conforming runs merged (workers split runs at range ends)."""
+    out: list[list[object]] = []
+    for r in results:
+        last = r.location.last_line or r.location.line
+        if not r.findings and out and out[-1][0] == "run" and out[-1][3] == r.schema:
+            out[-1][2] = last
+            out[-1][4] = int(str(out[-1][4])) + r.documents
+            continue
+        if not r.findings:
+            out.append(["run", r.location.line, last, r.schema, r.documents])
+            continue
+        out.append(["doc", r.location.line, r.schema])
+        out.extend([f.kind, f.pointer, f.location.line, f.location.column] for f in r.findings)
+    return [tuple(row) for row in out]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """3,000 lines: pages, a bad job every 97 lines, broken JSON and blank lines between."""
+    lines = []
+    for i in range(3000):
+        if i % 97 == 13:
+            lines.append(json.dumps({"History": [JOB, {**JOB, "Status": 7}]}))
+        elif i % 331 == 5:
+            lines.append("{broken")
+        elif i % 500 == 7:
+            lines.append("")
+        else:
+            lines.append(json.dumps({"History": [JOB] * (1 + i % 3), "NextToken": f"t{i}"}))
+    path = tmp_path / "pages.ndjson"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_two_jobs_match_one(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With small ranges (many range boundaries), --jobs 2 reports exactly what one process does."""
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 8 * 1024)
+    assert len(parallel.ranges(str(corpus))) > 10
+    one = list(Pipeline(Options()).run([str(corpus)]))
+    two = list(Pipeline(Options(jobs=2)).run([str(corpus)]))
+    assert _flat(two) == _flat(one)
+    assert sum(r.documents for r in one) == 3000 - 6  # blank lines are not documents
+    failing = [r for r in one if r.findings]
+    assert [r.location.line for r in failing][:3] == [6, 14, 111]
+    assert failing[1].findings[0].pointer == "/History/1/Status"
+
+
+def test_ranges_end_after_newlines_and_cover_the_file(corpus: Path) -> None:
+    """Range boundaries fall just after a newline and the ranges tile the whole file."""
+    data = corpus.read_bytes()
+    spans = parallel.ranges(str(corpus), size=5000)
+    assert spans[0][0] == 0
+    assert spans[-1][1] == len(data)
+    for (_, end), (start, _) in itertools.pairwise(spans):
+        assert end == start
+        assert data[end - 1 : end] == b"\n"
