@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,11 +18,14 @@ from conformance.errors import ConformanceError
 from conformance.sources import DEFAULT_INCLUDE
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
+# The report formats, named here so that --help needs no import of the reporters.
+_FORMATS = ("github", "json", "junit", "sarif", "text")
 
 EPILOG = """\
 exit codes:
-  0  everything conforms (drift alone does not fail a run)
-  1  violations found, or `derive --check` found schemas that differ from their sources
+  0  everything conforms (drift and API error responses alone do not fail a run)
+  1  violations, documents no schema could be chosen for, drift with --strict, or
+     `derive --check` found schemas that differ from their sources
   2  usage error, unknown schema, or input that cannot be read
 """
 
@@ -102,7 +106,34 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("files", nargs="*", metavar="PATH", help="files, folders, or - for stdin")
     validate.add_argument("--schema", metavar="NAME", help="validate every document against NAME")
     validate.add_argument(
-        "--strict", action="store_true", default=None, help="drift fails the run (exit 1)"
+        "--format",
+        choices=sorted(_FORMATS),
+        default="text",
+        help="text (default; grouped by file), json (its schema ships as"
+        " conformance/report/report.schema.json), junit, sarif (2.1.0) or github (workflow"
+        " annotations)",
+    )
+    validate.add_argument(
+        "--strict",
+        action="store_true",
+        default=None,
+        help="drift fails the run (exit 1); also [tool.conformance] strict = true",
+    )
+    validate.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes for NDJSON files, each reading its own byte ranges (default: 1)",
+    )
+    validate.add_argument(
+        "--max-findings",
+        type=int,
+        metavar="N",
+        help="show at most N findings per document, most specific first, and count the rest",
+    )
+    validate.add_argument(
+        "--color", choices=["auto", "always", "never"], default="auto", help="colour text output"
     )
     validate.add_argument(
         "--explain-selection", action="store_true", help="say why each schema was chosen"
@@ -228,8 +259,10 @@ def _read_text(path: Path) -> str:
 def _validate(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) -> int:
     from conformance.config import find_config
     from conformance.pipeline import Options, Pipeline, validate_examples
-    from conformance.report import TextReport
+    from conformance.progress import Progress
+    from conformance.report import REPORTERS
 
+    config = None
     if args.examples:
         if args.files or args.schema:
             parser.error("--examples takes no PATH and no --schema")
@@ -237,6 +270,8 @@ def _validate(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentPa
     else:
         if not args.files:
             parser.error("give PATH arguments (files, folders or - for stdin), or --examples")
+        if args.jobs < 1:
+            parser.error("--jobs takes a whole number of at least 1")
         config = find_config()
         options = Options(
             schema=args.schema,
@@ -245,9 +280,27 @@ def _validate(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentPa
             exclude=tuple(args.exclude or (config and config.exclude) or ()),
             check_duplicates={"auto": None, "check": True, "ignore": False}[args.duplicate_keys],
             max_body=args.max_body_size,
+            jobs=args.jobs,
         )
         results = Pipeline(options).run(args.files)
-    report = TextReport(out, explain_selection=bool(getattr(args, "explain_selection", False)))
-    for result in results:
-        report.add(result)
+    strict = args.strict if args.strict is not None else bool(config and config.strict)
+    color = args.format == "text" and _color(out, args.color)
+    report = REPORTERS[args.format](
+        out,
+        strict=strict,
+        color=color,
+        explain_selection=args.explain_selection,
+        max_findings=args.max_findings,
+    )
+    with Progress(sys.stderr) as progress:
+        for result in results:
+            report.add(result)
+            progress.advance(result.documents)
     return report.finish()
+
+
+def _color(out: TextIO, choice: str) -> bool:
+    """Colour on a terminal unless NO_COLOR is set, or as ``--color`` says."""
+    if choice != "auto":
+        return choice == "always"
+    return out.isatty() and not os.environ.get("NO_COLOR")

@@ -154,7 +154,7 @@ class Pipeline:
         if validator.is_valid(document.value):
             return result
         held = list(resources(document.value, schema, self.engine.catalog))
-        explained = validator.explain(document.value, document.location)
+        explained = validator.findings(document.value, document.location, valid=False)
         return replace(result, findings=tuple(_placed(f, document, held) for f in explained))
 
     def _count(self, value: object, schema: str) -> int:

@@ -54,16 +54,18 @@ class SchemaValidator:
         """The verdict alone, at the fast engine's speed."""
         return bool(self._fast.is_valid(document))
 
-    def findings(self, document: Any, location: Location) -> list[Finding]:
-        """Every finding for ``document``, most specific first; empty when it conforms."""
-        if self.is_valid(document):
-            return []
-        return self.explain(document, location)
+    def findings(
+        self, document: Any, location: Location, *, valid: bool | None = None
+    ) -> list[Finding]:
+        """Every finding for ``document``, most specific first; empty when it conforms.
 
-    def explain(self, document: Any, location: Location) -> list[Finding]:
-        """The findings for a document the fast engine rejected, most specific first."""
-        found = sorted(_without_redundant(list(self._explain(document, location))), key=_order)
+        ``valid`` is the fast verdict when the caller already has it.
+        """
+        if valid if valid is not None else self.is_valid(document):
+            return []
+        found = self.explain(document, location)
         if not found:
+            # A handled outcome, not a crash and not a pass: the verdict stands, and says why.
             found = [
                 Finding(
                     kind="violation",
@@ -77,6 +79,10 @@ class SchemaValidator:
                 )
             ]
         return found
+
+    def explain(self, document: Any, location: Location) -> list[Finding]:
+        """What the explaining engine finds in ``document``, most specific first (maybe none)."""
+        return sorted(_without_redundant(list(self._explain(document, location))), key=_order)
 
     def _explain(self, document: Any, location: Location) -> Iterator[Finding]:
         from jsonschema.exceptions import best_match

@@ -1,0 +1,314 @@
+"""The report formats of ``conformance validate``: one small base class and a table of formats.
+
+Every format sees the same stream of results and must agree on the run's exit code, so the
+bookkeeping that decides it (counts per kind, documents, files, failures) lives here, once; a
+format only says how one result and the end of the run look. The table feeds argparse's
+``choices``, so adding a format is adding a module and a row.
+
+What the formats share beyond that is also here: the status word of a result, which findings a
+document shows under ``max_findings``, how untrusted text (document values, file names, API error
+bodies) is made safe to print, and how paths become the relative ones CI tools resolve.
+"""
+
+from __future__ import annotations
+
+import json as _json  # the submodule ``json`` below would shadow a plain ``import json``
+import re
+from collections import Counter
+from pathlib import Path, PurePath
+from typing import Any, Final, Literal, TextIO
+from urllib.parse import quote
+
+from conformance.findings import DRIFT_KINDS, FAILING_KINDS, Finding, Location, Origin, Result
+
+EXIT_OK: Final = 0
+EXIT_FOUND: Final = 1
+EXIT_UNREADABLE: Final = 2
+
+TOOL_NAME: Final = "sync-conformance"
+
+Status = Literal["ok", "fail", "drift", "error-response", "unreadable"]
+
+# Every kind a finding can have, in the order summaries list them (alphabetical, as the README
+# shows them: "1 property-drift, 2 violation").
+KINDS: Final = (
+    "enum-drift",
+    "error-response",
+    "property-drift",
+    "unreadable",
+    "unselected",
+    "violation",
+)
+
+
+class Reporter:
+    """Renders a run's results as they come and decides its exit code.
+
+    ``add`` is called once per document, in order; ``finish`` writes the end of the report and
+    returns the exit code, the same for every format: 0 when everything conforms, 1 for
+    violations or documents no schema could be chosen for (or drift when ``strict``), 2 when any
+    input was unreadable (2 wins over 1). Error responses and drift without ``strict`` never fail
+    a run. A format implements
+    ``write_result`` and ``write_end``, and ``start`` when it keeps state of its own;
+    ``max_findings`` caps the findings shown per document (the counts always cover all of them).
+    """
+
+    def __init__(
+        self,
+        out: TextIO,
+        *,
+        strict: bool = False,
+        color: bool = False,
+        explain_selection: bool = False,
+        max_findings: int | None = None,
+    ) -> None:
+        if max_findings is not None and max_findings < 0:
+            raise ValueError(f"max_findings must be 0 or more, not {max_findings}")
+        self.out = out
+        self.strict = strict
+        self.color = color
+        self.explain_selection = explain_selection
+        self.max_findings = max_findings
+        self.documents = 0
+        self.counts: Counter[str] = Counter()
+        self._files: set[str] = set()
+        self._failed = False
+        self._unreadable = False
+        self.start()
+
+    def start(self) -> None:
+        """Set up what a format keeps during the run (called once, at the end of ``__init__``)."""
+
+    def add(self, result: Result) -> None:
+        """Count one result (a document, or a run of conforming NDJSON lines) and render it."""
+        self.documents += result.documents
+        self._files.add(result.location.source)
+        self.counts.update(f.kind for f in result.findings)
+        self._unreadable = self._unreadable or any(f.kind == "unreadable" for f in result.findings)
+        self._failed = self._failed or result.fails(self.strict)
+        self.write_result(result)
+
+    def finish(self) -> int:
+        """Write the end of the report (summary or closing document); return the exit code."""
+        self.write_end()
+        return self.exit_code
+
+    @property
+    def files(self) -> int:
+        """How many distinct files (sources) the documents came from."""
+        return len(self._files)
+
+    @property
+    def exit_code(self) -> int:
+        """The run's exit code for the results added so far."""
+        if self._unreadable:
+            return EXIT_UNREADABLE
+        return EXIT_FOUND if self._failed else EXIT_OK
+
+    def status(self, result: Result) -> Status:
+        """One word for a document: the worst of what it has, as this run judges it."""
+        kinds = {f.kind for f in result.findings}
+        if "unreadable" in kinds:
+            return "unreadable"
+        if result.fails(self.strict):  # violations, unselected documents, drift when strict
+            return "fail"
+        if kinds & DRIFT_KINDS:
+            return "drift"
+        if "error-response" in kinds:
+            return "error-response"
+        return "ok"
+
+    def fails(self, finding: Finding) -> bool:
+        """Whether a finding fails this run: a failing kind, or drift when ``strict``."""
+        return finding.kind in FAILING_KINDS or (self.strict and finding.is_drift)
+
+    def shown(self, result: Result) -> tuple[tuple[Finding, ...], int]:
+        """The findings to show for a document (most specific first) and how many are left out."""
+        if self.max_findings is None or len(result.findings) <= self.max_findings:
+            return result.findings, 0
+        return result.findings[: self.max_findings], len(result.findings) - self.max_findings
+
+    def summary(self) -> str:
+        """The closing line: files, documents, and the findings counted per kind."""
+        parts = [f"{self.counts[kind]} {kind}" for kind in sorted(self.counts)]
+        files = _plural(self.files, "file")
+        documents = _plural(self.documents, "document")
+        verdict = ", ".join(parts) or ("all conform" if self.documents else "nothing to validate")
+        return f"{files}, {documents}: {verdict}"
+
+    def write_result(self, result: Result) -> None:
+        """Render one document's result (formats that write one document at the end keep it)."""
+        raise NotImplementedError
+
+    def write_end(self) -> None:
+        """Write what comes after the last result."""
+        raise NotImplementedError
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+# Characters that must not reach a terminal or a log raw: C0/C1 controls (an API error body can
+# carry ESC sequences that repaint a terminal or forge output), line and paragraph separators,
+# the bidirectional overrides behind "Trojan Source" look-alikes, and lone surrogates, which a
+# JSON document may hold but no UTF-8 stream can write.
+_UNSAFE = [
+    *range(0x00, 0x20),
+    *range(0x7F, 0xA0),
+    0x061C,
+    0x200E,
+    0x200F,
+    *range(0x2028, 0x202F),
+    *range(0x2066, 0x206A),
+    *range(0xD800, 0xE000),
+]
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(code: int) -> str:
+    char = chr(code)
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+_VISIBLE = {code: _escape(code) for code in _UNSAFE}
+
+
+def visible(text: str) -> str:
+    """``text`` with control and other unsafe characters shown as escapes, on one line."""
+    return text.translate(_VISIBLE)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def dump_json(value: Any, indent: int | None = 2) -> str:
+    """JSON text for ``value``, non-ASCII kept readable, lone surrogates as ``\\uXXXX`` escapes.
+
+    A lone surrogate can only stand inside a JSON string, where its escape means the same value,
+    so the text stays faithful and can still be written to a UTF-8 stream.
+    """
+    text = _json.dumps(value, ensure_ascii=False, indent=indent)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def relative_path(source: str) -> str:
+    """A source as a forward-slash path, relative to the working directory where it lies in it.
+
+    CI annotations and SARIF viewers resolve paths against the checkout, which is where the
+    command runs; a path elsewhere (or ``<stdin>``) is kept as it is.
+    """
+    if source.startswith("<"):
+        return source
+    path = PurePath(source)
+    if path.is_absolute():
+        try:
+            path = Path(source).relative_to(Path.cwd())
+        except ValueError:
+            return path.as_posix()
+    return path.as_posix()
+
+
+def artifact_uri(source: str) -> str:
+    """A URI reference for a source: a percent-encoded relative path, or a ``file:`` URI."""
+    path = relative_path(source)
+    if PurePath(path).is_absolute():
+        return Path(path).as_uri()
+    return quote(path, safe="/")
+
+
+def location_json(location: Location) -> dict[str, Any]:
+    """A location as JSON, every field present (null when unknown)."""
+    return {
+        "source": location.source,
+        "line": location.line,
+        "column": location.column,
+        "entry": location.entry,
+        "entry_kind": location.entry_kind,
+        "within": location.within,
+        "last_line": location.last_line,
+    }
+
+
+def details(finding: Finding, *, place: bool = True) -> list[str]:
+    """The lines under a finding: expected and got, the doc rule, and (``place``) ``at file:line``.
+
+    Formats with a place of their own for the position (SARIF regions, GitHub's ``line=``) leave
+    it out.
+    """
+    lines = []
+    values = expected_got(finding)
+    if values is not None:
+        lines.append(values)
+    if finding.rule is not None and finding.rule.text:
+        lines.append(f"rule: {finding.rule}")
+    at = position(finding.location) if place else None
+    if at is not None:
+        lines.append(f"at {at}")
+    return lines
+
+
+def expected_got(finding: Finding) -> str | None:
+    """``expected X, got Y`` for a finding, with only the half that is known, or None."""
+    if finding.expected is None and finding.actual is None:
+        return None
+    if finding.actual is None:
+        return f"expected {finding.expected}"
+    if finding.expected is None:
+        return f"got {finding.actual}"
+    return f"expected {finding.expected}, got {finding.actual}"
+
+
+def position(location: Location) -> str | None:
+    """``file:line:col`` (or ``file:line``) when the line is known, else None."""
+    if location.line is None:
+        return None
+    text = f"{location.source}:{location.line}"
+    return text if location.column is None else f"{text}:{location.column}"
+
+
+def request_line(origin: Origin) -> str:
+    """``GET https://... -> 500`` for the request a recorded response answered; never headers."""
+    request = " ".join(part for part in (origin.method, origin.url) if part) or "?"
+    return request if origin.status is None else f"{request} -> {origin.status}"
+
+
+def tool_version() -> str:
+    """The installed version of sync-conformance, or ``unknown`` when run from a bare checkout."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(TOOL_NAME)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+# Imported after Reporter and the helpers above: every format subclasses or uses them.
+from conformance.report.github import GitHubReporter  # noqa: E402
+from conformance.report.json import JsonReporter  # noqa: E402
+from conformance.report.junit import JUnitReporter  # noqa: E402
+from conformance.report.sarif import SarifReporter  # noqa: E402
+from conformance.report.text import TextReporter  # noqa: E402
+
+REPORTERS: Final[dict[str, type[Reporter]]] = {
+    "text": TextReporter,
+    "json": JsonReporter,
+    "junit": JUnitReporter,
+    "sarif": SarifReporter,
+    "github": GitHubReporter,
+}
+
+__all__ = [
+    "EXIT_FOUND",
+    "EXIT_OK",
+    "EXIT_UNREADABLE",
+    "REPORTERS",
+    "GitHubReporter",
+    "JUnitReporter",
+    "JsonReporter",
+    "Reporter",
+    "SarifReporter",
+    "TextReporter",
+]
