@@ -508,7 +508,36 @@ def test_secrets_never_reach_the_output(tmp_path: Path, capsys: pytest.CaptureFi
     flat = repr(result)
     for secret in (*SECRETS, "abcdef"):
         assert secret not in flat
-    assert main(["validate", str(path), "--explain-selection"]) == 1
-    out = capsys.readouterr()
-    for secret in (*SECRETS, "abcdef"):
-        assert secret not in out.out + out.err
+    for fmt in ("text", "json", "junit", "sarif", "github"):
+        assert main(["validate", str(path), "--explain-selection", "--format", fmt]) == 1
+        out = capsys.readouterr()
+        for secret in (*SECRETS, "abcdef"):
+            assert secret not in out.out + out.err, fmt
+        assert "ErrorMessage" in out.out, fmt
+
+
+def test_strict_makes_drift_fail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Drift exits 0 by default and 1 with --strict (or strict = true in pyproject.toml)."""
+    path = tmp_path / "job.json"
+    path.write_text(json.dumps({**JOB, "Status": "QUEUED"}))
+    assert main(["validate", str(path)]) == 0
+    assert main(["validate", str(path), "--strict"]) == 1
+    (tmp_path / "pyproject.toml").write_text("[tool.conformance]\nstrict = true\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "job.json"]) == 1
+    capsys.readouterr()
+
+
+def test_cli_jobs_on_ndjson(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--jobs 2` validates an NDJSON file with workers and reports the same findings."""
+    path = tmp_path / "pages.ndjson"
+    path.write_text(
+        "\n".join(json.dumps(PAGE if i == 7 else {"History": [JOB]}) for i in range(50))
+    )
+    assert main(["validate", str(path), "--jobs", "2", "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    failing = [r for r in report["results"] if r["findings"]]
+    assert [r["location"]["line"] for r in failing] == [8]
+    assert report["summary"]["documents"] == 50
