@@ -205,3 +205,14 @@ def test_cli_validates_the_source_documents_examples(capsys: pytest.CaptureFixtu
 def test_a_mistyped_enum_value_is_one_violation_not_also_drift() -> None:
     """An integer Status is a type violation; it is not reported as an unknown enum value too."""
     assert _kinds({"Status": 1}, "kendra.DataSourceSyncJob") == [("violation", "/Status")]
+
+
+def test_bundled_recordings_validate_as_the_readme_shows(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`conformance validate examples/` (the README's first command) exits 0 with one drift."""
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    assert main(["validate", "examples/"]) == 0
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith("2 files, 5 documents: 1 enum-drift, 1 error-response")
+    assert "enum-drift  /History/1/Status" in out
