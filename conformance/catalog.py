@@ -149,6 +149,20 @@ class Catalog:
         return jsonschema_rs.Registry([(e.id, self._schemas[e.name]) for e in self.entries])
 
 
+def property_reference(schema: dict[str, Any]) -> tuple[str | None, bool]:
+    """The schema a property refers to (directly, nullable, or as array items), and whether it
+    is an array of it; (None, False) for a property of its own type."""
+    if "$ref" in schema:
+        return schema["$ref"], False
+    for option in schema.get("anyOf", ()):
+        if "$ref" in option:
+            return option["$ref"], False
+    items = schema.get("items")
+    if isinstance(items, dict) and "$ref" in items:
+        return items["$ref"], True
+    return None, False
+
+
 def _refs(node: Any) -> Iterator[str]:
     if isinstance(node, dict):
         for key, value in node.items():

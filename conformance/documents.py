@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.catalog import Catalog
+from conformance.catalog import Catalog, property_reference
 from conformance.findings import Finding, Location, Origin
 from conformance.jsontext import duplicate_keys, locate
 from conformance.sources import Body
@@ -144,7 +144,7 @@ def resources(
     for name, sub in properties.items():
         if name not in value:
             continue
-        ref, many = _ref_of(sub)
+        ref, many = property_reference(sub)
         target = catalog.name_of(ref) if ref else None
         if target is None:
             continue
@@ -161,18 +161,6 @@ def resources(
 
 def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
-
-
-def _ref_of(schema: dict[str, Any]) -> tuple[str | None, bool]:
-    if "$ref" in schema:
-        return schema["$ref"], False
-    for option in schema.get("anyOf", ()):
-        if "$ref" in option:
-            return option["$ref"], False
-    items = schema.get("items")
-    if isinstance(items, dict) and "$ref" in items:
-        return items["$ref"], True
-    return None, False
 
 
 def error_response(value: Any, origin: Origin | None) -> str | None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from conformance.catalog import property_reference
 from conformance.derive import types as T
 from conformance.derive.aws_page import looks_like_aws_page, read_aws_page
 from conformance.derive.graph_page import PLACEHOLDERS, looks_like_graph_page, read_graph_page
@@ -297,19 +298,6 @@ def _same_scalar(shown: str, said: str) -> bool:
     return T.GRAPH_SCALARS.get(a) == T.GRAPH_SCALARS[b]
 
 
-def _refs(schema: dict[str, Any]) -> tuple[str | None, bool]:
-    """The type a property refers to, and whether the property is an array of it."""
-    if "$ref" in schema:
-        return schema["$ref"], False
-    for option in schema.get("anyOf", ()):
-        if "$ref" in option:
-            return option["$ref"], False
-    items = schema.get("items")
-    if isinstance(items, dict) and "$ref" in items:
-        return items["$ref"], True
-    return None, False
-
-
 def _add_example(
     schema: dict[str, Any], example: Example, by_id: dict[str, dict[str, Any]]
 ) -> None:
@@ -321,7 +309,7 @@ def _add_example(
     if not isinstance(example.value, dict):
         return
     for key, value in example.value.items():
-        ref, many = _refs(schema.get("properties", {}).get(key, {}))
+        ref, many = property_reference(schema.get("properties", {}).get(key, {}))
         target = by_id.get(ref) if ref else None
         if target is None or target.get("type") != "object":
             continue
