@@ -1,0 +1,104 @@
+"""The ``conformance`` and ``conformance_catalog`` fixtures.
+
+``conformance.validate(doc)`` answers a question (the findings, nothing recorded);
+``conformance.assert_conforms(doc)`` makes an assertion, and what it checked counts for the run:
+its drift is listed in the summary, its findings go to JUnit and to ``--conformance-report``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from .state import RECORDED, next_name, record, run_of
+
+if TYPE_CHECKING:
+    from conformance.catalog import Catalog
+    from conformance.findings import Finding, Result
+
+
+class Conformance:
+    """What the ``conformance`` fixture gives a test.
+
+    A ``doc`` may be a parsed JSON value (a dict, a list), JSON text (``str`` or ``bytes``), a
+    ``pathlib.Path`` to a JSON, NDJSON, HAR or cassette file (every document in it), or a
+    ``requests.Response`` (chosen a schema by its request, as recorded traffic is). ``schema``
+    forces a schema by name; otherwise it is chosen by the CLI's selection rules.
+    """
+
+    def __init__(self, item: pytest.Item) -> None:
+        self._item = item
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog of the shipped schemas."""
+        from conformance.catalog import default_catalog
+
+        return default_catalog()
+
+    @property
+    def results(self) -> list[Result]:
+        """What this test has recorded so far (``assert_conforms``, the marker's responses)."""
+        return list(self._item.stash.get(RECORDED, None) or ())
+
+    def validate(self, doc: Any, schema: str | None = None) -> list[Finding]:
+        """Every finding for ``doc``, most specific first; empty when it conforms without drift."""
+        __tracebackhide__ = True
+        return [f for result in self._check(doc, schema) for f in result.findings]
+
+    def assert_conforms(self, doc: Any, schema: str | None = None, strict: bool = False) -> None:
+        """Raise an ``AssertionError`` that shows the findings when ``doc`` does not conform.
+
+        Violations, unreadable documents and documents no schema could be chosen for fail;
+        drift fails when ``strict`` is true or the run is strict (``--conformance-strict``,
+        ``--conformance-drift=fail``, ``[tool.conformance] strict``), and is recorded otherwise.
+        """
+        __tracebackhide__ = True
+        from .render import failure_message
+
+        strict = strict or run_of(self._item.config).strict
+        results = list(self._check(doc, schema))
+        for result in results:
+            record(self._item, result)
+        failing = [r for r in results if r.fails(strict)]
+        if failing:
+            raise AssertionError(failure_message(failing, strict))
+
+    def _check(self, doc: Any, schema: str | None) -> Iterator[Result]:
+        __tracebackhide__ = True
+        from conformance.documents import Document
+        from conformance.findings import Location
+        from conformance.sources import Body
+
+        pipeline = run_of(self._item.config).pipeline(schema)
+        if isinstance(doc, os.PathLike):
+            yield from pipeline.run([os.fspath(doc)])
+        elif hasattr(doc, "content") and hasattr(doc, "request") and hasattr(doc, "status_code"):
+            from .capture import check_response
+
+            found = check_response(pipeline, doc, next_name(self._item, "response"))
+            if found is not None:
+                yield found
+        elif isinstance(doc, str | bytes):
+            yield pipeline.check_body(Body(doc, Location(next_name(self._item, "document"))))
+        else:
+            yield pipeline.check(Document(doc, Location(next_name(self._item, "document"))))
+
+
+@pytest.fixture
+def conformance(request: pytest.FixtureRequest) -> Conformance:
+    """Validate documents against the shipped schemas: ``validate`` and ``assert_conforms``."""
+    node = request.node
+    assert isinstance(node, pytest.Item)  # a function-scoped fixture's node is the test
+    return Conformance(node)
+
+
+@pytest.fixture(scope="session")
+def conformance_catalog() -> Catalog:
+    """The catalog of the shipped schemas: names, titles, source documents, the schemas."""
+    from conformance.catalog import default_catalog
+
+    return default_catalog()
