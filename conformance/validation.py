@@ -47,7 +47,9 @@ class SchemaValidator:
     @cached_property
     def _explainer(self) -> Any:
         return _explainer_class()(
-            self.schema, registry=self.catalog.registry, format_checker=format_checker()
+            self.catalog.explainer_schema(self.entry.name),
+            registry=self.catalog.registry,
+            format_checker=format_checker(),
         )
 
     def is_valid(self, document: Any) -> bool:
@@ -85,11 +87,32 @@ class SchemaValidator:
         return sorted(_without_redundant(list(self._explain(document, location))), key=_order)
 
     def _explain(self, document: Any, location: Location) -> Iterator[Finding]:
-        from jsonschema.exceptions import best_match
-
         for top in self._explainer.iter_errors(document):
-            error = best_match([top]) or top
-            yield from _findings_of(error, self.entry.name, location)
+            for error in _leaves(top):
+                yield from _findings_of(error, self.entry.name, location)
+
+
+def _leaves(error: Any) -> Iterator[Any]:
+    """Every error of the branch that explains a failed ``anyOf``/``oneOf``, not just one.
+
+    ``best_match`` picks the branch the document was most likely meant for (the object, not the
+    ``null`` of a nullable property); all the errors inside that branch are reported, so a drift
+    there cannot hide a violation next to it.
+    """
+    if not error.context:
+        yield error
+        return
+    from jsonschema.exceptions import best_match
+
+    leaf = best_match([error])
+    depth = len(error.absolute_schema_path)
+    if leaf is None or leaf is error or len(leaf.absolute_schema_path) <= depth:
+        yield error
+        return
+    branch = leaf.absolute_schema_path[depth]
+    for sub in error.context:
+        if sub.relative_schema_path and sub.relative_schema_path[0] == branch:
+            yield from _leaves(sub)
 
 
 def _without_redundant(found: list[Finding]) -> list[Finding]:

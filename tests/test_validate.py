@@ -216,3 +216,15 @@ def test_bundled_recordings_validate_as_the_readme_shows(
     out = capsys.readouterr().out
     assert out.rstrip().endswith("2 files, 5 documents: 1 enum-drift, 1 error-response")
     assert "enum-drift  /History/1/Status" in out
+
+
+def test_drift_in_a_nullable_object_does_not_hide_a_violation_beside_it() -> None:
+    """Inside an `anyOf [$ref, null]`, every error of the object branch is reported."""
+    job = {
+        "id": "j1",
+        "status": {"code": "Paused2", "lastExecution": {"timeBegan": "yesterday"}},
+    }
+    assert sorted(_kinds(job, "graph.synchronizationJob")) == [
+        ("enum-drift", "/status/code"),
+        ("violation", "/status/lastExecution/timeBegan"),
+    ]
