@@ -43,6 +43,7 @@ class Pipeline:
         self.engine = engine or Engine()
         self.selector = Selector(self.engine.catalog, self.options.schema, self.options.config)
         self._arrays: dict[str, tuple[str, ...]] = {}
+        self._item_arrays: dict[str, dict[str, str]] = {}
 
     def run(self, paths: Sequence[str], stdin: IO[bytes] | None = None) -> Iterator[Result]:
         """Results for every document in the given files, folders (and ``-`` for stdin)."""
@@ -101,7 +102,7 @@ class Pipeline:
                     valid = validators[schema] = self.engine.validator(schema).is_valid
                 if valid(value):
                     count = self._count(value, schema)
-                    if run is not None and run.selection is selection and run.documents < _RUN:
+                    if run is not None and run.selection == selection and run.documents < _RUN:
                         run.add(number, count)
                     else:
                         if run is not None:
@@ -154,8 +155,57 @@ class Pipeline:
         if validator.is_valid(document.value):
             return result
         held = list(resources(document.value, schema, self.engine.catalog))
-        explained = validator.findings(document.value, document.location, valid=False)
+        explained = self._explain(document.value, schema, document.location)
         return replace(result, findings=tuple(_placed(f, document, held) for f in explained))
+
+    def _explain(self, value: Any, schema: str, where: Location) -> list[Finding]:
+        """The findings of a rejected document; an envelope's items are explained one by one.
+
+        Explaining is the slow part of a failure: an envelope whose arrays carry no constraints
+        of their own is judged item by item with the fast engine, and only the failing items and
+        the envelope's own members (its arrays emptied) are explained.
+        """
+        arrays = self._explained_arrays(schema)
+        if not arrays or not isinstance(value, dict):
+            return self.engine.validator(schema).findings(value, where, valid=False)
+        shell = {k: ([] if k in arrays and isinstance(v, list) else v) for k, v in value.items()}
+        found = self.engine.validator(schema).findings(shell, where)
+        for name, item_schema in arrays.items():
+            items = value.get(name)
+            if not isinstance(items, list):
+                continue
+            validator = self.engine.validator(item_schema)
+            for index, item in enumerate(items):
+                if validator.is_valid(item):
+                    continue
+                prefix = f"/{name}/{index}"
+                for finding in validator.findings(item, where, valid=False):
+                    found.append(replace(finding, pointer=prefix + finding.pointer))
+        # Should the parts all pass where the whole failed, the whole is explained after all.
+        return found or self.engine.validator(schema).findings(value, where, valid=False)
+
+    def _explained_arrays(self, schema: str) -> dict[str, str]:
+        """Envelope arrays that can be explained item by item: name -> item schema."""
+        found = self._item_arrays.get(schema)
+        if found is None:
+            found = {}
+            catalog = self.engine.catalog
+            properties = catalog.schema(schema).get("properties", {})
+            for name in _array_properties(catalog, schema):
+                # An array constraint (minItems, contains...) must see the real array.
+                if set(properties[name]) - {
+                    "type",
+                    "items",
+                    "description",
+                    "x-source",
+                    "x-doc-issues",
+                }:
+                    continue
+                target = catalog.name_of(properties[name]["items"]["$ref"])
+                if target is not None:
+                    found[name] = target
+            self._item_arrays[schema] = found
+        return found
 
     def _count(self, value: object, schema: str) -> int:
         """How many resources a document holds: the items of an envelope's arrays, else one."""
