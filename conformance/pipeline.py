@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
-from conformance.catalog import Catalog, default_catalog
+from conformance.catalog import Catalog, default_catalog, property_reference
 from conformance.config import Config
 from conformance.documents import Document, parse, position, resources
 from conformance.findings import Finding, Location, Result
@@ -44,6 +44,7 @@ class Pipeline:
         self.selector = Selector(self.engine.catalog, self.options.schema, self.options.config)
         self._arrays: dict[str, tuple[str, ...]] = {}
         self._item_arrays: dict[str, dict[str, str]] = {}
+        self._nullables: dict[str, dict[str, str]] = {}
 
     def run(self, paths: Sequence[str], stdin: IO[bytes] | None = None) -> Iterator[Result]:
         """Results for every document in the given files, folders (and ``-`` for stdin)."""
@@ -167,9 +168,13 @@ class Pipeline:
         """
         arrays = self._explained_arrays(schema)
         if not arrays or not isinstance(value, dict):
-            return self.engine.validator(schema).findings(value, where, valid=False)
+            return self._explain_one(value, schema, where)
         shell = {k: ([] if k in arrays and isinstance(v, list) else v) for k, v in value.items()}
-        found = self.engine.validator(schema).findings(shell, where)
+        found = (
+            self._explain_one(shell, schema, where)
+            if not self.engine.validator(schema).is_valid(shell)
+            else []
+        )
         for name, item_schema in arrays.items():
             items = value.get(name)
             if not isinstance(items, list):
@@ -179,10 +184,47 @@ class Pipeline:
                 if validator.is_valid(item):
                     continue
                 prefix = f"/{name}/{index}"
-                for finding in validator.findings(item, where, valid=False):
+                for finding in self._explain_one(item, item_schema, where):
                     found.append(replace(finding, pointer=prefix + finding.pointer))
         # Should the parts all pass where the whole failed, the whole is explained after all.
         return found or self.engine.validator(schema).findings(value, where, valid=False)
+
+    def _explain_one(self, value: Any, schema: str, where: Location) -> list[Finding]:
+        """Explain a rejected document with its conforming nullable sub-objects set to null.
+
+        Null is valid wherever a Graph object is nullable, so the explainer skips the parts the
+        fast engine already passed; the failing parts stay where they were, pointers unchanged.
+        """
+        validator = self.engine.validator(schema)
+        nullable = self._nullable_objects(schema)
+        if nullable and isinstance(value, dict):
+            pruned = {
+                k: None
+                if k in nullable
+                and isinstance(v, dict)
+                and self.engine.validator(nullable[k]).is_valid(v)
+                else v
+                for k, v in value.items()
+            }
+            found = validator.findings(pruned, where, valid=False)
+            if found and not any("engines disagree" in f.message for f in found):
+                return found
+        return validator.findings(value, where, valid=False)
+
+    def _nullable_objects(self, schema: str) -> dict[str, str]:
+        """Properties that hold a nullable object of another schema: name -> that schema."""
+        found = self._nullables.get(schema)
+        if found is None:
+            found = {}
+            catalog = self.engine.catalog
+            for name, sub in catalog.schema(schema).get("properties", {}).items():
+                options = sub.get("anyOf", ())
+                ref, many = property_reference(sub)
+                target = catalog.name_of(ref) if ref and not many else None
+                if target and {"type": "null"} in options and catalog.get(target).kind != "enum":
+                    found[name] = target
+            self._nullables[schema] = found
+        return found
 
     def _explained_arrays(self, schema: str) -> dict[str, str]:
         """Envelope arrays that can be explained item by item: name -> item schema."""
