@@ -307,11 +307,6 @@ def _placed(finding: Finding, document: Document, held: list[tuple[str, str]]) -
     return replace(finding, schema=schema, location=replace(at, within=within))
 
 
-def validate_files(paths: Sequence[str], schema: str | None = None) -> Iterator[Result]:
-    """Validate files with the default options (and ``schema`` forced, when given)."""
-    return Pipeline(Options(schema=schema)).run(paths)
-
-
 def validate_examples(catalog: Catalog | None = None) -> Iterator[Result]:
     """Validate the JSON examples the source documents quote, each against its own schema."""
     catalog = catalog or default_catalog()

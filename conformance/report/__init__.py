@@ -219,19 +219,6 @@ def artifact_uri(source: str) -> str:
     return quote(path, safe="/")
 
 
-def location_json(location: Location) -> dict[str, Any]:
-    """A location as JSON, every field present (null when unknown)."""
-    return {
-        "source": location.source,
-        "line": location.line,
-        "column": location.column,
-        "entry": location.entry,
-        "entry_kind": location.entry_kind,
-        "within": location.within,
-        "last_line": location.last_line,
-    }
-
-
 def details(finding: Finding, *, place: bool = True) -> list[str]:
     """The lines under a finding: expected and got, the doc rule, and (``place``) ``at file:line``.
 

@@ -8,15 +8,15 @@ are collected, as the small dicts that will be printed, and written at the end w
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
-from conformance.findings import Finding, Origin, Result, Rule
+from conformance.findings import Result
 from conformance.report import (
     KINDS,
     TOOL_NAME,
     Reporter,
     dump_json,
-    location_json,
     tool_version,
 )
 
@@ -35,14 +35,15 @@ class JsonReporter(Reporter):
         shown, more = self.shown(result)
         self._results.append(
             {
-                "location": location_json(result.location),
+                "location": asdict(result.location),
                 "status": self.status(result),
                 "schema": result.schema,
                 "selection": result.selection,
                 "documents": result.documents,
                 "resources": result.resources,
-                "origin": _origin(result.origin),
-                "findings": [_finding(f) for f in shown],
+                # Every field of the frozen data, so the report cannot fall behind the model.
+                "origin": asdict(result.origin) if result.origin is not None else None,
+                "findings": [asdict(f) for f in shown],
                 "omitted_findings": more,
             }
         )
@@ -62,40 +63,3 @@ class JsonReporter(Reporter):
             "results": self._results,
         }
         self.out.write(dump_json(document) + "\n")
-
-
-def _origin(origin: Origin | None) -> dict[str, Any] | None:
-    if origin is None:
-        return None
-    return {
-        "method": origin.method,
-        "url": origin.url,
-        "status": origin.status,
-        "headers": [[name, value] for name, value in origin.headers],
-    }
-
-
-def _finding(finding: Finding) -> dict[str, Any]:
-    return {
-        "kind": finding.kind,
-        "message": finding.message,
-        "schema": finding.schema,
-        "pointer": finding.pointer,
-        "keyword": finding.keyword,
-        "expected": finding.expected,
-        "actual": finding.actual,
-        "rule": _rule(finding.rule),
-        "location": location_json(finding.location),
-    }
-
-
-def _rule(rule: Rule | None) -> dict[str, Any] | None:
-    if rule is None:
-        return None
-    return {
-        "text": rule.text,
-        "document": rule.document,
-        "section": rule.section,
-        "line": rule.line,
-        "row": rule.row,
-    }
