@@ -14,7 +14,7 @@ failed, that is reported as a finding of its own, not a crash and not a pass.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from conformance.catalog import Catalog, CatalogEntry, default_catalog
@@ -251,6 +251,7 @@ def _explainer_class() -> Any:
 DELEGATED_FORMATS = ("date", "duration", "uuid", "time", "uri", "email")
 
 
+@cache
 def format_checker() -> jsonschema.FormatChecker:
     """The formats this project checks, with the same meaning as the fast engine's."""
     import jsonschema_rs
