@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
-from conformance.catalog import Catalog, default_catalog, property_reference
+from conformance.catalog import Catalog, default_catalog
 from conformance.config import Config
 from conformance.documents import Document, parse, position, resources
 from conformance.findings import Finding, Location, Result
@@ -43,8 +43,6 @@ class Pipeline:
         self.engine = engine or Engine()
         self.selector = Selector(self.engine.catalog, self.options.schema, self.options.config)
         self._arrays: dict[str, tuple[str, ...]] = {}
-        self._item_arrays: dict[str, dict[str, str]] = {}
-        self._nullables: dict[str, dict[str, str]] = {}
 
     def run(self, paths: Sequence[str], stdin: IO[bytes] | None = None) -> Iterator[Result]:
         """Results for every document in the given files, folders (and ``-`` for stdin)."""
@@ -88,13 +86,24 @@ class Pipeline:
         loads, name, select = orjson.loads, lines.name, self.selector.select_value
         validators: dict[str, Any] = {}
         run: _Run | None = None
+        # The current run's schema, while its selection holds without selecting again.
+        held: tuple[Any, Any, Any] | None = None
         for number, raw in enumerate(lines.stream, 1):
-            if raw.isspace() or not raw:
+            if not raw or raw.isspace():
                 continue
             try:
                 value = loads(raw)
             except orjson.JSONDecodeError:
                 value = _UNPARSED
+            else:
+                if held is not None and held[0](value) and held[1](value):
+                    assert run is not None
+                    if run.documents < _RUN:
+                        run.add(number, held[2](value))
+                    else:
+                        yield run.result(name)
+                        run = _Run(run.selection, number, held[2](value))
+                    continue
             selection = select(value, name) if value is not _UNPARSED else None
             schema = selection.schema if selection is not None else None
             if selection is not None and schema is not None:
@@ -109,10 +118,12 @@ class Pipeline:
                         if run is not None:
                             yield run.result(name)
                         run = _Run(selection, number, count)
+                        holds = self.selector.holds(selection, name)
+                        held = (valid, holds, self._counter(schema)) if holds else None
                     continue
             if run is not None:
                 yield run.result(name)
-                run = None
+                run, held = None, None
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             yield self.check_body(
@@ -156,104 +167,29 @@ class Pipeline:
         if validator.is_valid(document.value):
             return result
         held = list(resources(document.value, schema, self.engine.catalog))
-        explained = self._explain(document.value, schema, document.location)
+        explained = self.engine.explain(document.value, schema, document.location)
         return replace(result, findings=tuple(_placed(f, document, held) for f in explained))
 
-    def _explain(self, value: Any, schema: str, where: Location) -> list[Finding]:
-        """The findings of a rejected document; an envelope's items are explained one by one.
+    def _counter(self, schema: str) -> Any:
+        """``_count`` for documents known to conform to ``schema`` (their arrays are lists)."""
+        arrays = self.engine.catalog.resource_arrays(schema)
+        if not arrays:
+            return _one
+        if len(arrays) == 1:
+            (array,) = arrays
 
-        Explaining is the slow part of a failure: an envelope whose arrays carry no constraints
-        of their own is judged item by item with the fast engine, and only the failing items and
-        the envelope's own members (its arrays emptied) are explained.
-        """
-        arrays = self._explained_arrays(schema)
-        if not arrays or not isinstance(value, dict):
-            return self._explain_one(value, schema, where)
-        shell = {k: ([] if k in arrays and isinstance(v, list) else v) for k, v in value.items()}
-        found = (
-            self._explain_one(shell, schema, where)
-            if not self.engine.validator(schema).is_valid(shell)
-            else []
-        )
-        for name, item_schema in arrays.items():
-            items = value.get(name)
-            if not isinstance(items, list):
-                continue
-            validator = self.engine.validator(item_schema)
-            for index, item in enumerate(items):
-                if validator.is_valid(item):
-                    continue
-                prefix = f"/{name}/{index}"
-                for finding in self._explain_one(item, item_schema, where):
-                    found.append(replace(finding, pointer=prefix + finding.pointer))
-        # Should the parts all pass where the whole failed, the whole is explained after all.
-        return found or self.engine.validator(schema).findings(value, where, valid=False)
+            def count_one(value: dict[str, Any]) -> int:
+                items = value.get(array)
+                return len(items) or 1 if items is not None else 1
 
-    def _explain_one(self, value: Any, schema: str, where: Location) -> list[Finding]:
-        """Explain a rejected document with its conforming nullable sub-objects set to null.
-
-        Null is valid wherever a Graph object is nullable, so the explainer skips the parts the
-        fast engine already passed; the failing parts stay where they were, pointers unchanged.
-        """
-        validator = self.engine.validator(schema)
-        nullable = self._nullable_objects(schema)
-        if nullable and isinstance(value, dict):
-            pruned = {
-                k: None
-                if k in nullable
-                and isinstance(v, dict)
-                and self.engine.validator(nullable[k]).is_valid(v)
-                else v
-                for k, v in value.items()
-            }
-            found = validator.findings(pruned, where, valid=False)
-            if found and not any("engines disagree" in f.message for f in found):
-                return found
-        return validator.findings(value, where, valid=False)
-
-    def _nullable_objects(self, schema: str) -> dict[str, str]:
-        """Properties that hold a nullable object of another schema: name -> that schema."""
-        found = self._nullables.get(schema)
-        if found is None:
-            found = {}
-            catalog = self.engine.catalog
-            for name, sub in catalog.schema(schema).get("properties", {}).items():
-                options = sub.get("anyOf", ())
-                ref, many = property_reference(sub)
-                target = catalog.name_of(ref) if ref and not many else None
-                if target and {"type": "null"} in options and catalog.get(target).kind != "enum":
-                    found[name] = target
-            self._nullables[schema] = found
-        return found
-
-    def _explained_arrays(self, schema: str) -> dict[str, str]:
-        """Envelope arrays that can be explained item by item: name -> item schema."""
-        found = self._item_arrays.get(schema)
-        if found is None:
-            found = {}
-            catalog = self.engine.catalog
-            properties = catalog.schema(schema).get("properties", {})
-            for name in _array_properties(catalog, schema):
-                # An array constraint (minItems, contains...) must see the real array.
-                if set(properties[name]) - {
-                    "type",
-                    "items",
-                    "description",
-                    "x-source",
-                    "x-doc-issues",
-                }:
-                    continue
-                target = catalog.name_of(properties[name]["items"]["$ref"])
-                if target is not None:
-                    found[name] = target
-            self._item_arrays[schema] = found
-        return found
+            return count_one
+        return lambda value: self._count(value, schema)
 
     def _count(self, value: object, schema: str) -> int:
         """How many resources a document holds: the items of an envelope's arrays, else one."""
         arrays = self._arrays.get(schema)
         if arrays is None:
-            arrays = self._arrays[schema] = _array_properties(self.engine.catalog, schema)
+            arrays = self._arrays[schema] = self.engine.catalog.resource_arrays(schema)
         if not arrays or not isinstance(value, dict):
             return 1
         return max(sum(len(v) for a in arrays if isinstance(v := value.get(a), list)), 1)
@@ -262,6 +198,10 @@ class Pipeline:
 # Conforming lines reported as one result at most this many at a time, so progress keeps moving.
 _RUN = 10_000
 _UNPARSED = object()
+
+
+def _one(value: object) -> int:
+    return 1
 
 
 class _Run:
@@ -282,18 +222,6 @@ class _Run:
         where = Location(name, self.first, entry=self.first, entry_kind="line", last_line=self.last)
         s = self.selection
         return Result(where, s.schema, (), None, s.reason, self.resources, self.documents)
-
-
-def _array_properties(catalog: Catalog, schema: str) -> tuple[str, ...]:
-    """The properties of an envelope that hold arrays of resources (``History``, ``value``)."""
-    if catalog.get(schema).kind != "envelope":
-        return ()
-    properties = catalog.schema(schema).get("properties", {})
-    return tuple(
-        name
-        for name, sub in properties.items()
-        if isinstance(sub.get("items"), dict) and "$ref" in sub["items"]
-    )
 
 
 def _placed(finding: Finding, document: Document, held: list[tuple[str, str]]) -> Finding:

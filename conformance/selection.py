@@ -13,6 +13,7 @@ document pay for it once.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,6 +103,50 @@ class Selector:
             cached = self._shapes[keys] = self._shape(keys)
         return cached
 
+    def holds(self, selection: Selection, source: str) -> Callable[[dict[str, Any]], bool] | None:
+        """A test that ``selection`` is what ``select_value`` gives a document from ``source``
+        that conforms to ``selection.schema``, without selecting again; None if there is none.
+
+        The NDJSON loop uses it to keep a run of same-kind lines on one schema. It holds for
+        ``--schema`` and configured globs. For a choice by shape it holds when the document has
+        a property no other schema declares, and none that another rule looks at first (an
+        error body's ``error``/``__type``, ``@odata.type``/``@odata.context``).
+        """
+        name = selection.schema
+        if name is None:
+            return None
+        if selection == self._forced or (
+            self.config is not None and self.config.schema_for(source) is not None
+        ):
+            return _always
+        schema = self.catalog.schema(name)
+        declared = set(schema.get("properties", {}))
+        others: set[str] = set()
+        for other in self._objects:
+            if other != name:
+                others.update(self.catalog.schema(other).get("properties", {}))
+        own = sorted(k for k in declared - others if "@odata." not in k)
+        if not own or selection != self._shape(frozenset(own[:1])):
+            return None
+        looked_at = ["error", "__type", "@odata.type", "@odata.context"]
+        if not schema.get("patternProperties"):
+            looked_at = [k for k in looked_at if k in declared]
+        # Required properties first: a conforming document always has them.
+        required = set(schema.get("required", ()))
+        own.sort(key=lambda k: k not in required)
+        witnesses, absent = tuple(own), tuple(looked_at)
+
+        def test(value: dict[str, Any]) -> bool:
+            for key in absent:
+                if key in value:
+                    return False
+            for key in witnesses:  # noqa: SIM110 (no generator frame on the per-line path)
+                if key in value:
+                    return True
+            return False
+
+        return test
+
     def _annotations(self, value: dict[str, Any]) -> Selection | None:
         odata_type = value.get("@odata.type")
         if isinstance(odata_type, str):
@@ -158,3 +203,7 @@ class Selector:
             )
         share = int(best_score * 100)
         return Selection(best[0], f"shape: {share}% of its properties are {best[0]}'s")
+
+
+def _always(value: dict[str, Any]) -> bool:
+    return True

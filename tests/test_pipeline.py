@@ -102,6 +102,58 @@ def test_ndjson_one_document_a_line_with_line_numbers(tmp_path: Path) -> None:
     assert "not UTF-8" in results[4].findings[0].message
 
 
+def test_a_run_of_ndjson_lines_keeps_its_schema_only_where_selection_would_agree(
+    tmp_path: Path,
+) -> None:
+    """Conforming lines of one kind are counted in runs without selecting each one again; a
+    line that conforms to the run's schema but that selection would place elsewhere (or
+    nowhere) is still selected on its own, exactly as if it stood alone."""
+    status = {"code": "Active", "escrowsPruned": False, "countSuccessiveCompleteFailures": 0}
+    lines = [
+        status,
+        status,
+        {"code": "Active"},  # fits graph.synchronizationError as well: ambiguous
+        {},  # no properties: fits everything
+        {**status, "@odata.type": "#microsoft.graph.synchronizationStatus"},
+        status,
+        {"error": {"code": "Throttled", "message": "slow down"}},
+    ]
+    path = tmp_path / "statuses.ndjson"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    results = _run([path])
+    assert [(r.location.line, r.location.last_line) for r in results] == [
+        (1, 2),
+        (3, None),
+        (4, None),
+        (5, 5),
+        (6, 6),
+        (7, None),
+    ]
+    assert [r.schema for r in results] == [
+        "graph.synchronizationStatus",
+        None,
+        None,
+        "graph.synchronizationStatus",
+        "graph.synchronizationStatus",
+        None,
+    ]
+    assert [f.kind for r in results for f in r.findings] == [
+        "unselected",
+        "unselected",
+        "error-response",
+    ]
+    assert "@odata.type" in (results[3].selection or "")
+    assert results[0].documents == 2
+
+
+def test_a_forced_schema_keeps_a_run_whatever_the_shape(tmp_path: Path) -> None:
+    path = tmp_path / "statuses.ndjson"
+    path.write_text('{"code": "Active", "escrowsPruned": false}\n{"code": "Paused"}\n{}\n')
+    [run] = _run([path], schema="graph.synchronizationStatus")
+    assert (run.location.line, run.location.last_line, run.documents) == (1, 3, 3)
+    assert run.findings == ()
+
+
 # --- HAR ------------------------------------------------------------------------------------------
 
 
