@@ -107,6 +107,17 @@ class Catalog:
         """The schema named ``name`` (a shared object: do not modify it)."""
         return self._schemas[self.get(name).name]
 
+    def resource_arrays(self, name: str) -> tuple[str, ...]:
+        """An envelope's properties that hold arrays of resources (``History``, ``value``)."""
+        if self.get(name).kind != "envelope":
+            return ()
+        properties = self.schema(name).get("properties", {})
+        return tuple(
+            prop
+            for prop, sub in properties.items()
+            if isinstance(sub.get("items"), dict) and "$ref" in sub["items"]
+        )
+
     def explainer_schema(self, name: str) -> dict[str, Any]:
         """The schema without ``$schema``, for the ``jsonschema`` library.
 

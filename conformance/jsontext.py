@@ -2,20 +2,24 @@
 
 Parsers return values, not positions, and the fast ones keep no trace of the text. Findings want
 ``file:line:column``, so this scanner walks the text again, but only for documents that have
-findings: it skips what it does not need (strings by regex, containers by depth) and stops at the
-target. It also finds duplicate keys, which parsers resolve silently and differently (the last
-value wins in Python, the first in some other parsers), hiding a violation behind another value.
+findings: it follows the pointer key by key, skips the values it does not need with the standard
+library's C scanner, and stops at the target. It also finds duplicate keys, which parsers resolve
+silently and differently (the last value wins in Python, the first in some other parsers), hiding
+a violation behind another value.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _SPACE = re.compile(r"[ \t\r\n]*")
 _SCALAR = re.compile(r"[^,\]}\s]+")
+# The C scanner behind json.loads: (text, offset) -> (value, end offset).
+_SCAN_VALUE: Callable[[str, int], tuple[object, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 class _Scanner:
@@ -36,29 +40,36 @@ class _Scanner:
         return raw if "\\" not in raw else _unescape(raw)
 
     def skip(self) -> None:
-        """Skip one value."""
+        """Skip one value: containers at C speed, unless they hold what ``json`` refuses."""
         self.space()
         c = self.text[self.i : self.i + 1]
         if c == '"':
             self.string()
-        elif c in "[{":
-            depth = 0
-            while self.i < len(self.text):
-                c = self.text[self.i]
-                if c == '"':
-                    self.string()
-                    continue
-                if c in "[{":
-                    depth += 1
-                elif c in "]}":
-                    depth -= 1
-                    if depth == 0:
-                        self.i += 1
-                        return
-                self.i += 1
+        elif c in ("[", "{"):
+            try:
+                _, self.i = _SCAN_VALUE(self.text, self.i)
+            except (StopIteration, ValueError, RecursionError):
+                self._skip_container()
         else:
             m = _SCALAR.match(self.text, self.i)
             self.i = m.end() if m else self.i + 1
+
+    def _skip_container(self) -> None:
+        """Skip a container by counting brackets (an integer too long for ``int``, say)."""
+        depth = 0
+        while self.i < len(self.text):
+            c = self.text[self.i]
+            if c == '"':
+                self.string()
+                continue
+            if c in "[{":
+                depth += 1
+            elif c in "]}":
+                depth -= 1
+                if depth == 0:
+                    self.i += 1
+                    return
+            self.i += 1
 
     def members(self) -> Iterator[tuple[str, int]]:
         """Keys of the object at the cursor, each with the offset of its value (cursor there)."""
@@ -143,7 +154,7 @@ def locate(text: str, pointer: str) -> tuple[int, int] | None:
             if not found:
                 return None
         return line_column(text, at)
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, RecursionError):
         return None
 
 

@@ -13,16 +13,23 @@ failed, that is reported as a finding of its own, not a crash and not a pass.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
-from conformance.catalog import Catalog, CatalogEntry, default_catalog
+from conformance.catalog import Catalog, CatalogEntry, default_catalog, property_reference
 from conformance.findings import Finding, Kind, Location, Rule, shorten
 
 if TYPE_CHECKING:
     import jsonschema
     import jsonschema_rs
+
+# Object keywords whose verdict does not change when a conforming optional property is left out.
+_PRUNABLE = frozenset(
+    {"type", "properties", "required", "additionalProperties", "patternProperties"}
+)
+_ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "$comment", "examples"})
 
 # Keywords whose failure means "the schema does not know this yet" rather than "this is wrong".
 _DRIFT_KEYWORDS: dict[str, Kind] = {"enum": "enum-drift", "additionalProperties": "property-drift"}
@@ -90,6 +97,10 @@ class SchemaValidator:
         for top in self._explainer.iter_errors(document):
             for error in _leaves(top):
                 yield from _findings_of(error, self.entry.name, location)
+
+
+# A property's fast check, whether it is required, and the object schema it refers to.
+_Part = tuple[Callable[[Any], bool], bool, str | None]
 
 
 def _leaves(error: Any) -> Iterator[Any]:
@@ -280,12 +291,141 @@ class Engine:
     def __init__(self, catalog: Catalog | None = None) -> None:
         self.catalog = catalog or default_catalog()
         self._validators: dict[str, SchemaValidator] = {}
+        self._parts: dict[str, dict[str, _Part] | None] = {}
+        self._item_arrays: dict[str, dict[str, str]] = {}
 
     def validator(self, name: str) -> SchemaValidator:
         """The validator for the schema named ``name`` (a ``CatalogError`` if there is none)."""
         found = self._validators.get(name)
         if found is None:
             found = self._validators[name] = SchemaValidator(self.catalog.get(name), self.catalog)
+        return found
+
+    def explain(self, value: Any, schema: str, where: Location) -> list[Finding]:
+        """The findings of a document the fast engine rejects, explaining as little as will do.
+
+        Explaining is the slow part of a failure, so the explainer is shown only what fails: an
+        envelope's items are judged one by one by the fast engine and only the failing ones are
+        explained (their pointers prefixed); in each object, the optional properties the fast
+        engine passes are left out, down into the failing ones (see ``_pruned``). Should the
+        parts all pass where the whole failed, the whole is explained.
+        """
+        arrays = self._explained_arrays(schema)
+        if not arrays or not isinstance(value, dict):
+            return self._explain_pruned(value, schema, where)
+        shell = {k: ([] if k in arrays and isinstance(v, list) else v) for k, v in value.items()}
+        found = (
+            self._explain_pruned(shell, schema, where)
+            if not self.validator(schema).is_valid(shell)
+            else []
+        )
+        for name, item_schema in arrays.items():
+            items = value.get(name)
+            if not isinstance(items, list):
+                continue
+            validator = self.validator(item_schema)
+            for index, item in enumerate(items):
+                if validator.is_valid(item):
+                    continue
+                prefix = f"/{name}/{index}"
+                for finding in self._explain_pruned(item, item_schema, where):
+                    found.append(replace(finding, pointer=prefix + finding.pointer))
+        return found or self.validator(schema).findings(value, where, valid=False)
+
+    def _explain_pruned(self, value: Any, schema: str, where: Location) -> list[Finding]:
+        validator = self.validator(schema)
+        changed: set[str] = set()
+        pruned = self._pruned(value, schema, "", changed)
+        if changed:
+            found = validator.explain(pruned, where)
+            # A finding about a pruned object itself would show the pruned copy: not kept.
+            if found and not any(f.pointer in changed for f in found):
+                return found
+        return validator.findings(value, where, valid=False)
+
+    def _pruned(self, value: Any, schema: str, pointer: str, changed: set[str]) -> Any:
+        """``value`` without the optional properties that conform (the same object if none).
+
+        Leaving them out cannot change what the explainer finds inside the object: they hold
+        no error, and the object's own keywords here (``required``, ``additionalProperties``,
+        ``patternProperties``) judge the others the same without them; a schema with any other
+        object keyword is not pruned. Pointers are unchanged, as keys are only taken away. The
+        pointers of the objects pruned are added to ``changed``.
+        """
+        parts = self._prunable_parts(schema)
+        if parts is None or not isinstance(value, dict):
+            return value
+        pruned: dict[str, Any] = {}
+        dropped = False
+        for key, item in value.items():
+            part = parts.get(key)
+            if part is None:
+                pruned[key] = item
+                continue
+            is_valid, required, nested = part
+            if is_valid(item):
+                if required:
+                    pruned[key] = item
+                else:
+                    dropped = True
+                continue
+            if nested is not None and isinstance(item, dict):
+                at = f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"
+                item = self._pruned(item, nested, at, changed)
+            pruned[key] = item
+        if dropped:
+            changed.add(pointer)
+        return pruned if dropped or changed else value
+
+    def _prunable_parts(self, schema: str) -> dict[str, _Part] | None:
+        """Each declared property's fast check, whether it is required, and its object schema."""
+        if schema in self._parts:
+            return self._parts[schema]
+        import jsonschema_rs
+
+        from conformance.formats import ecma_search
+
+        catalog = self.catalog
+        node = catalog.schema(schema)
+        keywords = {k for k in node if not k.startswith("x-")} - _ANNOTATIONS
+        parts: dict[str, _Part] | None = None
+        if node.get("type") == "object" and keywords <= _PRUNABLE:
+            parts = {}
+            patterns = node.get("patternProperties", {})
+            required = set(node.get("required", ()))
+            for name, sub in node.get("properties", {}).items():
+                if any(ecma_search(p, name) for p in patterns):
+                    continue  # judged by patternProperties too: kept
+                ref, many = property_reference(sub)
+                target = catalog.name_of(ref) if ref and not many else None
+                nested = target if target and catalog.get(target).kind != "enum" else None
+                fast = jsonschema_rs.validator_for(
+                    sub, validate_formats=True, registry=catalog.rs_registry
+                )
+                parts[name] = (fast.is_valid, name in required, nested)
+        self._parts[schema] = parts
+        return parts
+
+    def _explained_arrays(self, schema: str) -> dict[str, str]:
+        """Envelope arrays that can be explained item by item: name -> item schema."""
+        found = self._item_arrays.get(schema)
+        if found is None:
+            found = {}
+            properties = self.catalog.schema(schema).get("properties", {})
+            for name in self.catalog.resource_arrays(schema):
+                # An array constraint (minItems, contains...) must see the real array.
+                if set(properties[name]) - {
+                    "type",
+                    "items",
+                    "description",
+                    "x-source",
+                    "x-doc-issues",
+                }:
+                    continue
+                target = self.catalog.name_of(properties[name]["items"]["$ref"])
+                if target is not None:
+                    found[name] = target
+            self._item_arrays[schema] = found
         return found
 
     def findings(self, document: Any, schema: str, location: Location) -> list[Finding]:
