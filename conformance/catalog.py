@@ -118,15 +118,6 @@ class Catalog:
             if isinstance(sub.get("items"), dict) and "$ref" in sub["items"]
         )
 
-    def explainer_schema(self, name: str) -> dict[str, Any]:
-        """The schema without ``$schema``, for the ``jsonschema`` library.
-
-        jsonschema picks the validator class of every schema it enters by its ``$schema``; with
-        it, a ``$ref`` into another schema would leave this project's ECMA-262 ``pattern`` keyword
-        for Python's ``re``, which cannot compile ``\\P{C}``. The dialect is fixed by the class.
-        """
-        return {k: v for k, v in self.schema(name).items() if k != "$schema"}
-
     def check_references(self) -> None:
         """Every ``$ref`` in the catalog names a schema in it; otherwise a ``CatalogError``."""
         ids = {e.id for e in self.entries}
@@ -141,13 +132,19 @@ class Catalog:
 
     @cached_property
     def registry(self) -> referencing.Registry[Any]:
-        """A ``referencing.Registry`` of every schema, for the ``jsonschema`` library."""
+        """A ``referencing.Registry`` of every schema, for the ``jsonschema`` library.
+
+        The schemas are registered without ``$schema``: jsonschema picks the validator class of
+        every schema it enters by it, so with it a ``$ref`` would leave a class extended with an
+        ECMA-262 ``pattern`` keyword for Python's ``re``, which cannot compile ``\\P{C}``.
+        """
         from referencing import Registry
         from referencing.jsonschema import DRAFT202012
 
         self.check_references()
         resources = [
-            (e.id, DRAFT202012.create_resource(self.explainer_schema(e.name))) for e in self.entries
+            (e.id, DRAFT202012.create_resource(_without_dialect(self.schema(e.name))))
+            for e in self.entries
         ]
         return Registry().with_resources(resources).crawl()
 
@@ -158,6 +155,10 @@ class Catalog:
 
         self.check_references()
         return jsonschema_rs.Registry([(e.id, self._schemas[e.name]) for e in self.entries])
+
+
+def _without_dialect(schema: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in schema.items() if k != "$schema"}
 
 
 def property_reference(schema: dict[str, Any]) -> tuple[str | None, bool]:

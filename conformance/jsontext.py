@@ -28,8 +28,10 @@ class _Scanner:
         self.i = 0
 
     def space(self) -> None:
-        m = _SPACE.match(self.text, self.i)
-        self.i = m.end() if m else self.i
+        # Compact JSON has no space between tokens: look before calling the regex.
+        if self.text[self.i : self.i + 1] in (" ", "\t", "\r", "\n"):
+            m = _SPACE.match(self.text, self.i)
+            self.i = m.end() if m else self.i
 
     def string(self) -> str:
         m = _STRING.match(self.text, self.i)

@@ -167,7 +167,7 @@ class Pipeline:
         if validator.is_valid(document.value):
             return result
         held = list(resources(document.value, schema, self.engine.catalog))
-        explained = self.engine.explain(document.value, schema, document.location)
+        explained = validator.findings(document.value, document.location, valid=False)
         return replace(result, findings=tuple(_placed(f, document, held) for f in explained))
 
     def _counter(self, schema: str) -> Any:

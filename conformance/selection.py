@@ -67,6 +67,7 @@ class Selector:
         for _glob, name in config.schemas if config else ():
             catalog.get(name)
         self._shapes: dict[frozenset[str], Selection] = {}
+        self._holds: dict[tuple[Selection, str], Callable[[dict[str, Any]], bool] | None] = {}
         self._forced = Selection(forced, "forced by --schema") if forced else None
         self._objects = [e.name for e in catalog if e.kind != "enum"]
 
@@ -112,6 +113,14 @@ class Selector:
         a property no other schema declares, and none that another rule looks at first (an
         error body's ``error``/``__type``, ``@odata.type``/``@odata.context``).
         """
+        key = (selection, source)
+        if key not in self._holds:
+            self._holds[key] = self._holding(selection, source)
+        return self._holds[key]
+
+    def _holding(
+        self, selection: Selection, source: str
+    ) -> Callable[[dict[str, Any]], bool] | None:
         name = selection.schema
         if name is None:
             return None

@@ -142,8 +142,8 @@ def test_assert_conforms_failure_reads_well(pytester: pytest.Pytester) -> None:
             " <test_jobs.py::test_bad> document 1 [kendra.DataSourceSyncJob]",
             "E       <test_jobs.py::test_bad> document 1  [kendra.DataSourceSyncJob]",
             "E         selected by: the schema argument",
-            "E         violation  /Metrics/DocumentsAdded: '01' does not match"
-            " '^(?:(([1-9][0-9]*)|0))$'",
+            'E         violation  /Metrics/DocumentsAdded: "01" does not match'
+            ' "^(?:(([1-9][0-9]*)|0))$"',
             "E             schema: kendra.DataSourceSyncJob",
             'E             expected "^(?:(([1-9][0-9]*)|0))$", got "01"',
             'E             rule: "The number of documents added from the data source up to now in'
@@ -376,8 +376,8 @@ def test_findings_are_junit_properties(pytester: pytest.Pytester) -> None:
     assert properties["test_good"] == []
     [bad] = properties["test_bad"]
     assert bad.startswith(
-        "violation /Metrics/DocumentsAdded [kendra.DataSourceSyncJob]: '01' does not match"
+        'violation /Metrics/DocumentsAdded [kendra.DataSourceSyncJob]: "01" does not match'
     )
     assert 'got "01"; rule: "The number of documents added' in bad
     [drift] = properties["test_drift"]
-    assert drift.startswith("enum-drift /Status [kendra.DataSourceSyncJob]: 'QUEUED' is not one")
+    assert drift.startswith('enum-drift /Status [kendra.DataSourceSyncJob]: "QUEUED" is not one')

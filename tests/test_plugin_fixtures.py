@@ -88,7 +88,7 @@ def test_documents_pass_and_fail_as_the_cli_judges_them(fixtures: pytest.Pyteste
             "fixtures/kendra-pages.ndjson:4  [kendra.ListDataSourceSyncJobsResponse]",
             "  selected by: shape: 100% of its properties are"
             " kendra.ListDataSourceSyncJobsResponse's",
-            "  violation  /History/0/StartTime: 'now' is not of type 'number'",
+            '  violation  /History/0/StartTime: "now" is not of type "number"',
             "      schema: kendra.DataSourceSyncJob",
             '      expected "number", got <string>',
             '      rule: "The UNIX datetime that the synchronization job was started."'

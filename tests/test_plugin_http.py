@@ -163,7 +163,7 @@ def test_unmarked_bad_job(api):
             "  request: GET http://127.0.0.1:*/beta/servicePrincipals/sp/synchronization/jobs/bad"
             " -> 200",
             "  selected by: request GET http://127.0.0.1:*/synchronization/jobs/bad",
-            "  violation  /status/countSuccessiveCompleteFailures: '3' is not of type 'integer'",
+            '  violation  /status/countSuccessiveCompleteFailures: "3" is not of type "integer"',
             "      schema: graph.synchronizationStatus",
             '      expected "integer", got <string>',
             '      rule: "Number of consecutive times this job failed"'
@@ -409,7 +409,7 @@ def test_replayed_responses_are_checked_like_live_ones(cassettes: pytest.Pyteste
             "  request: POST https://kendra.us-east-1.amazonaws.com/ -> 200",
             "  selected by: request header X-Amz-Target:"
             " AWSKendraFrontendService.ListDataSourceSyncJobs",
-            "  violation  /History/0/Metrics/DocumentsAdded: '01' does not match *",
+            '  violation  /History/0/Metrics/DocumentsAdded: "01" does not match *',
             "      schema: kendra.DataSourceSyncJob",
         ]
     )

@@ -296,7 +296,7 @@ def assert_good_passes_and_bad_fails(project: Path, env: Mapping[str, str]) -> N
     # usage error or unreadable input (2).
     assert "- exit code: 1\n" in output, output
     assert f"FAIL  fixtures/bad.json  [{SCHEMA}]" in output
-    assert "violation  /completedUnits: 'many' is not of type 'integer'" in output
+    assert 'violation  /completedUnits: "many" is not of type "integer"' in output
 
 
 # --- the tests ------------------------------------------------------------------------------

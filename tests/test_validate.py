@@ -114,15 +114,15 @@ def test_most_specific_finding_comes_first() -> None:
     assert pointers == ["/Metrics/DocumentsAdded", "/StartTime", "/Status"]
 
 
-def test_when_the_explainer_finds_nothing_it_is_a_finding_not_a_crash(
+def test_when_the_explanation_is_empty_it_is_a_finding_not_a_crash(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """If the engines disagree, the document gets a finding that says so."""
+    """A rejection with no error listed gets a finding that says so."""
     validator = Engine().validator("kendra.DataSourceSyncJob")
     monkeypatch.setattr(type(validator), "is_valid", lambda self, doc: False)
     [finding] = validator.findings(JOB, HERE)
     assert finding.kind == "violation"
-    assert "engines disagree" in finding.message
+    assert "lists no error" in finding.message
 
 
 def _write(tmp_path: Path, name: str, doc: Any) -> Path:
