@@ -6,11 +6,11 @@ statuses and timestamps varied the way the services vary them: Kendra timestamps
 seconds (numbers), its Metrics counters decimal strings, its History newest first; Graph times
 are RFC 3339 with seven fractional digits, ``0001-01-01T00:00:00Z`` for "never".
 
-About 1% of the bulk documents carry one defect each, so that the failure path (the explaining
-engine) runs too: a violation (a TAB in ``ErrorMessage``, a counter sent as a number, a timestamp
-sent as a string, a bad date-time) or drift (a ``Status`` / ``code`` value or a property the
-documents do not know yet). Defects are drawn from a random generator of their own, so that a
-rate of 0 gives the same documents without them. Fixture files are all valid.
+About 1% of the bulk documents carry one defect each, so that the failure path (errors listed,
+located and printed) runs too: a violation (a TAB in ``ErrorMessage``, a counter sent as a
+number, a timestamp sent as a string, a bad date-time) or drift (a ``Status`` / ``code`` value
+or a property the documents do not know yet). Defects are drawn from a random generator of their
+own, so that a rate of 0 gives the same documents without them. Fixture files are all valid.
 
 Everything is seeded: the same arguments give the same bytes. The 1 GiB files are written from a
 pool of a few thousand generated lines (or HAR entries), repeated with the tail of one id in each

@@ -73,9 +73,11 @@ class Pipeline:
         """Check an NDJSON stream; conforming lines come back in runs, one result per run.
 
         This is the bulk path, so it is written for speed: a line is parsed once with orjson and
-        judged by the fast engine; only a line that fails (or cannot be parsed, or has no schema)
-        goes through ``check_body``, which parses it again to explain. With the duplicate-key
-        check on, every line takes the full path.
+        judged by the engine, and while a run lasts, the run's schema is tried first with no new
+        selection (``Selector.holds`` says when that gives the same answer). A line that fails
+        goes on to its explanation with what was already found; one that cannot be parsed goes
+        through ``check_body`` for the reason. With the duplicate-key check on, every line takes
+        the full path.
         """
         if self.options.check_duplicates:
             for body in lines.bodies():
@@ -124,11 +126,16 @@ class Pipeline:
             if run is not None:
                 yield run.result(name)
                 run, held = None, None
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            yield self.check_body(
-                Body(raw, Location(name, number, entry=number, entry_kind="line"))
-            )
+            where = Location(name, number, entry=number, entry_kind="line")
+            if selection is None:
+                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                yield self.check_body(Body(raw, where))
+            elif schema is None:
+                yield self.check(Document(value, where, None, raw))
+            else:
+                # Parsed, selected and judged already: on to the explanation.
+                yield self._validate(Document(value, where, None, raw), selection, valid=False)
         if run is not None:
             yield run.result(name)
 
@@ -158,13 +165,15 @@ class Pipeline:
             return Result(where, None, (finding,), document.origin, selection.reason)
         return self._validate(document, selection)
 
-    def _validate(self, document: Document, selection: Selection) -> Result:
+    def _validate(
+        self, document: Document, selection: Selection, valid: bool | None = None
+    ) -> Result:
         schema = selection.schema
         assert schema is not None
         validator = self.engine.validator(schema)
         count = self._count(document.value, schema)
         result = Result(document.location, schema, (), document.origin, selection.reason, count)
-        if validator.is_valid(document.value):
+        if valid if valid is not None else validator.is_valid(document.value):
             return result
         held = list(resources(document.value, schema, self.engine.catalog))
         explained = validator.findings(document.value, document.location, valid=False)

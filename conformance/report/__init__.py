@@ -178,7 +178,8 @@ _VISIBLE = {code: _escape(code) for code in _UNSAFE}
 
 def visible(text: str) -> str:
     """``text`` with control and other unsafe characters shown as escapes, on one line."""
-    return text.translate(_VISIBLE)
+    # Every unsafe character is one that str.isprintable() refuses; most text has none.
+    return text if text.isprintable() else text.translate(_VISIBLE)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
