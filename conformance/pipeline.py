@@ -88,8 +88,11 @@ class Pipeline:
         loads, name, select = orjson.loads, lines.name, self.selector.select_value
         validators: dict[str, Any] = {}
         run: _Run | None = None
-        # The current run's schema, while its selection holds without selecting again.
-        held: tuple[Any, Any, Any] | None = None
+        # The current run's verdict, selection test and resource count, while its selection
+        # holds without selecting again (see Selector.holds).
+        held_valid: Any = None
+        held_holds: Any = None
+        held_count: Any = None
         for number, raw in enumerate(lines.stream, 1):
             if not raw or raw.isspace():
                 continue
@@ -98,20 +101,22 @@ class Pipeline:
             except orjson.JSONDecodeError:
                 value = _UNPARSED
             else:
-                if held is not None and held[0](value) and held[1](value):
+                if held_valid is not None and held_valid(value) and held_holds(value):
                     assert run is not None
                     if run.documents < _RUN:
-                        run.add(number, held[2](value))
+                        run.last = number
+                        run.documents += 1
+                        run.resources += held_count(value)
                     else:
                         yield run.result(name)
-                        run = _Run(run.selection, number, held[2](value))
+                        run = _Run(run.selection, number, held_count(value))
                     continue
             selection = select(value, name) if value is not _UNPARSED else None
             schema = selection.schema if selection is not None else None
             if selection is not None and schema is not None:
                 valid = validators.get(schema)
                 if valid is None:
-                    valid = validators[schema] = self.engine.validator(schema).is_valid
+                    valid = validators[schema] = self.engine.validator(schema).verdict
                 if valid(value):
                     count = self._count(value, schema)
                     if run is not None and run.selection == selection and run.documents < _RUN:
@@ -120,12 +125,13 @@ class Pipeline:
                         if run is not None:
                             yield run.result(name)
                         run = _Run(selection, number, count)
-                        holds = self.selector.holds(selection, name)
-                        held = (valid, holds, self._counter(schema)) if holds else None
+                        held_holds = self.selector.holds(selection, name)
+                        held_valid = valid if held_holds is not None else None
+                        held_count = self._counter(schema)
                     continue
             if run is not None:
                 yield run.result(name)
-                run, held = None, None
+                run, held_valid = None, None
             where = Location(name, number, entry=number, entry_kind="line")
             if selection is None:
                 if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
