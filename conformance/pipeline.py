@@ -63,12 +63,6 @@ class Pipeline:
             else:
                 yield self.check_body(item)
 
-    def warm(self) -> None:
-        """Compile the validators of every object schema now (before worker processes fork)."""
-        for entry in self.engine.catalog:
-            if entry.kind != "enum":
-                self.engine.validator(entry.name).is_valid({})
-
     def check_lines(self, lines: Lines) -> Iterator[Result]:
         """Check an NDJSON stream; conforming lines come back in runs, one result per run.
 

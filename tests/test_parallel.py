@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,37 @@ def test_ranges_end_after_newlines_and_cover_the_file(corpus: Path) -> None:
     for (_, end), (start, _) in itertools.pairwise(spans):
         assert end == start
         assert data[end - 1 : end] == b"\n"
+
+
+def test_a_failing_worker_leaves_its_ranges_to_the_parent(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that dies (here: every worker, on its second range) costs speed, not results:
+    the parent validates what the worker did not send, and the report is the same."""
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 8 * 1024)
+    parent, real = os.getpid(), parallel.check_range
+    done: list[int] = []
+
+    def dying(*args: object) -> tuple[int, list[Result]]:
+        if os.getpid() != parent:
+            done.append(1)
+            if len(done) > 1:
+                os._exit(3)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "check_range", dying)
+    one = list(Pipeline(Options()).run([str(corpus)]))
+    two = list(Pipeline(Options(jobs=2)).run([str(corpus)]))
+    assert _flat(two) == _flat(one)
+
+
+def test_stopping_early_ends_and_reaps_the_workers(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A consumer that stops after the first result leaves no worker running or unreaped."""
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 8 * 1024)
+    results = Pipeline(Options(jobs=2)).run([str(corpus)])
+    next(results)
+    results.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
