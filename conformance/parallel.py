@@ -1,17 +1,17 @@
 """NDJSON in parallel: forked workers validate byte ranges of one file, read by themselves.
 
 Lines are never pickled through a pipe: the parent only finds range boundaries (a seek and a
-short read each), and each worker reads its own ranges from the file. Worker ``k`` of ``n`` takes
-ranges ``k``, ``k + n``, ``k + 2n``...; for each it sends back, on a pipe of its own, the number
-of lines and the results, which for conforming lines are runs (one small object per ten thousand
-lines). The parent reads the ranges' results in file order, so line numbers are rebased as they
-come and the report keeps the file's order. Memory stays flat: a worker holds one range at a time
-and waits on its pipe when it is a range ahead of the parent.
+short read each), and each worker reads its own ranges from the file. Workers take the next range
+as they become free (from a pipe of range numbers, so a worker held up by a busy machine holds up
+no one) and send back, on a pipe of their own, the range's number, its count of lines and its
+results, which for conforming lines are runs (one small object per ten thousand lines). The
+parent hands the results on in file order, so line numbers are rebased as they come and the
+report keeps the file's order; it keeps the few that arrive early until their turn.
 
 Workers are plain ``os.fork`` children rather than a ``multiprocessing`` pool: they inherit the
 run's engine as it is, and there is no pool to import and start, no task queue and no result
 threads, which on two cores cost as much as a tenth of the run. Should a worker fail, the parent
-validates what was left of its ranges itself; where there is no ``fork`` (Windows), the file is
+validates the ranges it took and did not send; where there is no ``fork`` (Windows), the file is
 validated in one process.
 """
 
@@ -21,6 +21,7 @@ import contextlib
 import itertools
 import os
 import pickle
+import select
 import signal
 import struct
 import sys
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
 RANGE_BYTES = 4 * 1024 * 1024
 _HEADER = struct.Struct("<Q")
+_TASK = struct.Struct("<I")
 
 
 def ranges(path: str, size: int | None = None) -> list[tuple[int, int]]:
@@ -74,11 +76,22 @@ def check_file(pipeline: Pipeline, path: str, name: str, jobs: int) -> Iterator[
         with open(path, "rb") as stream:
             yield from pipeline.check_lines(Lines(stream, name))
         return
-    workers = [_Worker.start(pipeline, path, name, spans, k, jobs) for k in range(jobs)]
+    # Every range number is in the pipe before a worker starts, each a write of 4 bytes, so a
+    # worker's read of 4 bytes takes exactly one; the end of the pipe is the end of the work.
+    tasks_read, tasks_write = os.pipe()
+    for index in range(len(spans)):
+        os.write(tasks_write, _TASK.pack(index))
+    os.close(tasks_write)
+    workers = [_Worker.start(pipeline, path, name, spans, tasks_read) for _ in range(jobs)]
+    os.close(tasks_read)
+    arrived: dict[int, tuple[int, list[Result]]] = {}
     offset = 0
     try:
         for index, span in enumerate(spans):
-            got = workers[index % jobs].next_range()
+            while index not in arrived and any(w.alive for w in workers):
+                _receive(workers, arrived)
+            # Not sent by any worker (one failed while on it): validated here instead.
+            got = arrived.pop(index, None)
             count, results = got if got is not None else check_range(pipeline, path, name, span)
             for result in results:
                 yield _rebase(result, offset)
@@ -88,23 +101,27 @@ def check_file(pipeline: Pipeline, path: str, name: str, jobs: int) -> Iterator[
             worker.stop()
 
 
-class _Worker:
-    """A forked child that validates every ``jobs``-th range and pickles the results back."""
+def _receive(workers: list[_Worker], arrived: dict[int, tuple[int, list[Result]]]) -> None:
+    """Wait for the next range any worker sends, and keep it."""
+    alive = {w.pipe: w for w in workers if w.alive}
+    ready, _, _ = select.select(list(alive), [], [])
+    for pipe in ready:
+        got = alive[pipe].next_range()
+        if got is not None:
+            index, count, results = got
+            arrived[index] = (count, results)
 
-    def __init__(self, pid: int, pipe: int, ranges: int) -> None:
+
+class _Worker:
+    """A forked child that validates the ranges it takes and pickles the results back."""
+
+    def __init__(self, pid: int, pipe: int) -> None:
         self.pid, self.pipe = pid, pipe
-        self.remaining = ranges
-        self.failed = False
+        self.alive = True
 
     @classmethod
     def start(
-        cls,
-        pipeline: Pipeline,
-        path: str,
-        name: str,
-        spans: list[tuple[int, int]],
-        first: int,
-        step: int,
+        cls, pipeline: Pipeline, path: str, name: str, spans: list[tuple[int, int]], tasks: int
     ) -> _Worker:
         # Nothing buffered may be written twice, by the parent and again by a child.
         sys.stdout.flush()
@@ -115,33 +132,36 @@ class _Worker:
             status = 1
             try:
                 os.close(read)
-                for span in spans[first::step]:
-                    data = pickle.dumps(check_range(pipeline, path, name, span), protocol=5)
+                while task := os.read(tasks, _TASK.size):
+                    (index,) = _TASK.unpack(task)
+                    count, results = check_range(pipeline, path, name, spans[index])
+                    data = pickle.dumps((index, count, results), protocol=5)
                     _write_all(write, _HEADER.pack(len(data)) + data)
                 status = 0
             finally:
                 os._exit(status)
         os.close(write)
-        return cls(pid, read, len(spans[first::step]))
+        return cls(pid, read)
 
-    def next_range(self) -> tuple[int, list[Result]] | None:
-        """The next range's (line count, results), or None once this worker has failed."""
-        if self.failed:
-            return None
+    def next_range(self) -> tuple[int, int, list[Result]] | None:
+        """The next range's (number, line count, results); None at the end or on a failure."""
         try:
-            (size,) = _HEADER.unpack(_read_exact(self.pipe, _HEADER.size))
-            loaded: tuple[int, list[Result]] = pickle.loads(_read_exact(self.pipe, size))
+            header = _read_exact(self.pipe, _HEADER.size)
+            if not header:
+                self.alive = False
+                return None
+            (size,) = _HEADER.unpack(header)
+            loaded: tuple[int, int, list[Result]] = pickle.loads(_read_exact(self.pipe, size))
         except (EOFError, OSError, pickle.UnpicklingError):
-            self.failed = True
+            self.alive = False
             return None
-        self.remaining -= 1
         return loaded
 
     def stop(self) -> None:
-        """Reap the process; one with ranges still to send (the run was cut short) is ended."""
+        """Reap the process; one still working (the run was cut short) is ended first."""
         if self.pipe < 0:
             return
-        if self.remaining > 0 or self.failed:
+        if self.alive:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
         os.close(self.pipe)
@@ -157,13 +177,17 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def _read_exact(fd: int, size: int) -> bytes:
+    """``size`` bytes from the pipe; empty at its end, EOFError if it ends part way."""
     chunks = []
-    while size:
-        chunk = os.read(fd, min(size, 1 << 20))
+    wanted = size
+    while wanted:
+        chunk = os.read(fd, min(wanted, 1 << 20))
         if not chunk:
-            raise EOFError("the worker ended before sending a whole range")
+            if wanted == size:
+                return b""
+            raise EOFError("the worker ended part way through sending a range")
         chunks.append(chunk)
-        size -= len(chunk)
+        wanted -= len(chunk)
     return b"".join(chunks)
 
 
