@@ -21,7 +21,7 @@ import contextlib
 import itertools
 import os
 import pickle
-import select
+import selectors
 import signal
 import struct
 import sys
@@ -36,14 +36,17 @@ if TYPE_CHECKING:
     from conformance.pipeline import Pipeline
 
 RANGE_BYTES = 4 * 1024 * 1024
+# At most this many ranges (larger ranges for larger files): their numbers, 4 bytes each, must all
+# fit in a pipe's buffer before any worker starts.
+MAX_RANGES = 4096
 _HEADER = struct.Struct("<Q")
 _TASK = struct.Struct("<I")
 
 
 def ranges(path: str, size: int | None = None) -> list[tuple[int, int]]:
     """Byte ranges of about ``size`` covering the file, each ending just after a newline."""
-    size = size or RANGE_BYTES
     total = os.path.getsize(path)
+    size = max(size or RANGE_BYTES, -(-total // MAX_RANGES))
     bounds = [0]
     with open(path, "rb") as stream:
         while bounds[-1] + size < total:
@@ -86,10 +89,13 @@ def check_file(pipeline: Pipeline, path: str, name: str, jobs: int) -> Iterator[
     os.close(tasks_read)
     arrived: dict[int, tuple[int, list[Result]]] = {}
     offset = 0
+    waiting = selectors.DefaultSelector()
+    for worker in workers:
+        waiting.register(worker.pipe, selectors.EVENT_READ, worker)
     try:
         for index, span in enumerate(spans):
-            while index not in arrived and any(w.alive for w in workers):
-                _receive(workers, arrived)
+            while index not in arrived and waiting.get_map():
+                _receive(waiting, arrived)
             # Not sent by any worker (one failed while on it): validated here instead.
             got = arrived.pop(index, None)
             count, results = got if got is not None else check_range(pipeline, path, name, span)
@@ -97,17 +103,19 @@ def check_file(pipeline: Pipeline, path: str, name: str, jobs: int) -> Iterator[
                 yield _rebase(result, offset)
             offset += count
     finally:
+        waiting.close()
         for worker in workers:
             worker.stop()
 
 
-def _receive(workers: list[_Worker], arrived: dict[int, tuple[int, list[Result]]]) -> None:
-    """Wait for the next range any worker sends, and keep it."""
-    alive = {w.pipe: w for w in workers if w.alive}
-    ready, _, _ = select.select(list(alive), [], [])
-    for pipe in ready:
-        got = alive[pipe].next_range()
-        if got is not None:
+def _receive(waiting: selectors.BaseSelector, arrived: dict[int, tuple[int, list[Result]]]) -> None:
+    """Wait for the next range any worker sends and keep it; a worker at its end is let go."""
+    for key, _ in waiting.select():
+        worker: _Worker = key.data
+        got = worker.next_range()
+        if got is None:
+            waiting.unregister(key.fileobj)
+        else:
             index, count, results = got
             arrived[index] = (count, results)
 

@@ -75,6 +75,19 @@ def test_ranges_end_after_newlines_and_cover_the_file(corpus: Path) -> None:
         assert data[end - 1 : end] == b"\n"
 
 
+def test_a_big_file_gets_bigger_ranges_not_more(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The range numbers must all fit in a pipe before the workers start: their count is capped,
+    and two jobs still report what one process does."""
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 1024)
+    monkeypatch.setattr(parallel, "MAX_RANGES", 5)
+    assert 2 <= len(parallel.ranges(str(corpus))) <= 5
+    one = list(Pipeline(Options()).run([str(corpus)]))
+    two = list(Pipeline(Options(jobs=2)).run([str(corpus)]))
+    assert _flat(two) == _flat(one)
+
+
 def test_a_failing_worker_leaves_its_ranges_to_the_parent(
     corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
