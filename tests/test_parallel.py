@@ -120,3 +120,19 @@ def test_stopping_early_ends_and_reaps_the_workers(
     results.close()
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
+
+
+def test_ranges_with_results_larger_than_a_pipe_buffer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every line failing makes each range's results far larger than a pipe's 64 KiB buffer:
+    they still arrive whole and in order."""
+    bad = {**JOB, "Status": "QUEUED", "ErrorMessage": "tab\there"}
+    path = tmp_path / "bad.ndjson"
+    path.write_text("".join(json.dumps({"History": [bad, bad]}) + "\n" for _ in range(3000)))
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 128 * 1024)
+    assert len(parallel.ranges(str(path))) >= 3
+    one = list(Pipeline(Options()).run([str(path)]))
+    two = list(Pipeline(Options(jobs=2)).run([str(path)]))
+    assert len(one) == 3000
+    assert _flat(two) == _flat(one)
