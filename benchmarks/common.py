@@ -172,6 +172,12 @@ def markdown(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
+def finish(rows: Sequence[Row]) -> int:
+    """Print the rows as a Markdown table; the exit code: 1 when a row misses its target."""
+    print(markdown(rows))
+    return 1 if any(r.passed is False for r in rows) else 0
+
+
 def machine() -> str:
     """One line about where the figures were measured."""
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")

@@ -25,10 +25,10 @@ from common import (
     Row,
     conformance_command,
     findings_summary,
+    finish,
     interleaved,
     log,
     machine,
-    markdown,
     median,
     run,
     spread,
@@ -104,8 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     log(machine())
     with tempfile.TemporaryDirectory(prefix="conformance-bench-") as workdir:
         rows = measure(args.files, args.repeat, Path(workdir))
-    print(markdown(rows))
-    return 0 if all(r.passed is not False for r in rows) else 1
+    return finish(rows)
 
 
 if __name__ == "__main__":

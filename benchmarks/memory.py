@@ -24,7 +24,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from common import PYTHON, Row, conformance_command, findings_summary, log, machine, markdown, run
+from common import (
+    PYTHON,
+    Row,
+    conformance_command,
+    findings_summary,
+    finish,
+    log,
+    machine,
+    run,
+)
 from corpus import Stats, big_har, big_ndjson, fixture_files, parse_size
 
 TARGET_PEAK = 100 * 2**20
@@ -115,8 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     log(machine())
     with tempfile.TemporaryDirectory(prefix="conformance-bench-") as workdir:
         rows = measure(args.bytes, Path(workdir))
-    print(markdown(rows))
-    return 0 if all(r.passed is not False for r in rows) else 1
+    return finish(rows)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from pathlib import Path
 import files
 import memory
 import throughput
-from common import Row, conformance_command, log, machine, markdown
+from common import Row, conformance_command, finish, log, machine
 from corpus import parse_size
 
 PARTS = ("throughput", "files", "memory")
@@ -71,11 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         print("A --quick run: sizes too small for the targets; the figures are for smoke only.")
     print()
-    print(markdown(rows))
-    missed = [r for r in rows if r.passed is False]
+    code = finish(rows)
+    missed = sum(r.passed is False for r in rows)
     if missed:
-        print(f"\n{len(missed)} of {len(rows)} rows miss their target.")
-    return 1 if missed else 0
+        print(f"\n{missed} of {len(rows)} rows miss their target.")
+    return code
 
 
 if __name__ == "__main__":

@@ -40,11 +40,11 @@ from common import (
     Row,
     conformance_command,
     findings_summary,
+    finish,
     has_jobs_option,
     interleaved,
     log,
     machine,
-    markdown,
     median,
     run,
     spread,
@@ -247,8 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     log(machine())
     with tempfile.TemporaryDirectory(prefix="conformance-bench-") as workdir:
         rows = measure(args.documents, args.subset, args.repeat, Path(workdir))
-    print(markdown(rows))
-    return 0 if all(r.passed is not False for r in rows) else 1
+    return finish(rows)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,7 @@ class Catalog:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self._schemas: dict[str, dict[str, Any]] = {}
+        self._arrays: dict[str, tuple[str, ...]] = {}
         entries = []
         for path in sorted(directory.glob("*.json"), key=lambda p: p.name.lower()):
             try:
@@ -109,14 +110,19 @@ class Catalog:
 
     def resource_arrays(self, name: str) -> tuple[str, ...]:
         """An envelope's properties that hold arrays of resources (``History``, ``value``)."""
-        if self.get(name).kind != "envelope":
-            return ()
-        properties = self.schema(name).get("properties", {})
-        return tuple(
-            prop
-            for prop, sub in properties.items()
-            if isinstance(sub.get("items"), dict) and "$ref" in sub["items"]
-        )
+        found = self._arrays.get(name)
+        if found is None:
+            properties = self.schema(name).get("properties", {})
+            found = self._arrays[name] = (
+                tuple(
+                    prop
+                    for prop, sub in properties.items()
+                    if isinstance(sub.get("items"), dict) and "$ref" in sub["items"]
+                )
+                if self.get(name).kind == "envelope"
+                else ()
+            )
+        return found
 
     def check_references(self) -> None:
         """Every ``$ref`` in the catalog names a schema in it; otherwise a ``CatalogError``."""

@@ -42,7 +42,6 @@ class Pipeline:
         self.options = options or Options()
         self.engine = engine or Engine()
         self.selector = Selector(self.engine.catalog, self.options.schema, self.options.config)
-        self._arrays: dict[str, tuple[str, ...]] = {}
 
     def run(self, paths: Sequence[str], stdin: IO[bytes] | None = None) -> Iterator[Result]:
         """Results for every document in the given files, folders (and ``-`` for stdin)."""
@@ -196,9 +195,7 @@ class Pipeline:
 
     def _count(self, value: object, schema: str) -> int:
         """How many resources a document holds: the items of an envelope's arrays, else one."""
-        arrays = self._arrays.get(schema)
-        if arrays is None:
-            arrays = self._arrays[schema] = self.engine.catalog.resource_arrays(schema)
+        arrays = self.engine.catalog.resource_arrays(schema)
         if not arrays or not isinstance(value, dict):
             return 1
         return max(sum(len(v) for a in arrays if isinstance(v := value.get(a), list)), 1)

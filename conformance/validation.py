@@ -35,6 +35,8 @@ class SchemaValidator:
         self.entry = entry
         self.catalog = catalog
         self.schema = catalog.schema(entry.name)
+        # (absolute keyword location, keyword) -> what _rule_node found there.
+        self._rules: dict[tuple[str, str], tuple[dict[str, Any], Any, Rule | None]] = {}
 
     @cached_property
     def _fast(self) -> jsonschema_rs.Validator:
@@ -91,7 +93,11 @@ class SchemaValidator:
 
     def _findings_of(self, error: Any, location: Location) -> Iterator[Finding]:
         keyword = error.kind.name
-        rule_node, value, rule = self._rule_node(error.absolute_keyword_location, keyword)
+        key = (error.absolute_keyword_location, keyword)
+        found = self._rules.get(key)
+        if found is None:
+            found = self._rules[key] = self._rule_node(*key)
+        rule_node, value, rule = found
         pointer = _pointer(error.instance_path)
         if keyword == "additionalProperties" and isinstance(error.instance, dict):
             # One finding per unknown property, pointing at the property itself.
