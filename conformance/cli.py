@@ -12,10 +12,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from conformance.errors import ConformanceError
 from conformance.sources import DEFAULT_INCLUDE
+
+if TYPE_CHECKING:
+    from conformance.catalog import Catalog
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
 # The report formats, named here so that --help needs no import of the reporters.
@@ -26,7 +29,9 @@ exit codes:
   0  everything conforms (drift and API error responses alone do not fail a run)
   1  violations, documents no schema could be chosen for, drift with --strict, or
      `derive --check` found schemas that differ from their sources
-  2  usage error, unknown schema, or input that cannot be read
+  2  usage error, unknown schema, input that cannot be read, or a --schemas folder
+     that cannot be used (missing, a file that is not JSON, a $ref to no schema, a
+     schema that does not compile)
 """
 
 
@@ -59,11 +64,20 @@ def _parser() -> argparse.ArgumentParser:
         sub,
         "schemas",
         help="list the shipped schemas, or show one",
-        description="List the shipped schemas with their source, or print one schema.",
+        description=(
+            "List the shipped schemas (and those of --schemas DIR) with their source, or print"
+            " one schema, as it is or --bundle'd with every schema it refers to."
+        ),
     )
     schemas.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     schemas.add_argument("name", nargs="?", help="schema to show, e.g. graph.synchronizationStatus")
     schemas.add_argument("--json", action="store_true", help="list as JSON")
+    schemas.add_argument(
+        "--bundle",
+        action="store_true",
+        help="show: one self-contained schema, every schema it refers to inlined under $defs",
+    )
+    _schemas_option(schemas)
 
     derive = _command(
         sub,
@@ -105,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("files", nargs="*", metavar="PATH", help="files, folders, or - for stdin")
     validate.add_argument("--schema", metavar="NAME", help="validate every document against NAME")
+    _schemas_option(validate)
     validate.add_argument(
         "--format",
         choices=sorted(_FORMATS),
@@ -169,6 +184,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _schemas_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--schemas",
+        type=Path,
+        metavar="DIR",
+        help="a folder of derived schemas (as 'derive PAGE.md... --out DIR' writes them) on top"
+        " of the shipped ones: a name in DIR replaces the shipped schema of that name",
+    )
+
+
+def _catalog(directory: Path | None) -> Catalog:
+    """The run's catalog (``load_catalog``); the files of DIR it skipped are noted on stderr."""
+    from conformance.catalog import load_catalog
+
+    catalog = load_catalog(directory)
+    for note in catalog.notes:
+        print(f"conformance: note: {note}", file=sys.stderr)
+    return catalog
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; returns the exit code (see ``--help``)."""
     out = out or sys.stdout
@@ -188,27 +223,40 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
 
 
 def _schemas(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) -> int:
-    from conformance.catalog import default_catalog
-
-    catalog = default_catalog()
+    if args.bundle and not (args.action == "show" or args.name):
+        parser.error("--bundle goes with 'schemas show NAME'")
+    catalog = _catalog(args.schemas)
     if args.action == "show" or args.name:
         if not args.name:
             parser.error("schemas show needs a NAME")
-        catalog.get(args.name)
-        out.write(json.dumps(catalog.schema(args.name), indent=2, ensure_ascii=False) + "\n")
+        schema = catalog.bundle(args.name) if args.bundle else catalog.schema(args.name)
+        out.write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
     if args.json:
         rows = [
-            {"name": e.name, "kind": e.kind, "document": e.document, "description": e.description}
+            {
+                "name": e.name,
+                "kind": e.kind,
+                "document": e.document,
+                "description": e.description,
+                "aliases": list(e.aliases),
+            }
             for e in catalog
         ]
         out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
     width = max(len(e.name) for e in catalog)
     for e in catalog:
+        also = f" (also: {', '.join(e.aliases)})" if e.aliases else ""
         out.write(
-            f"{e.name:<{width}}  {e.kind:<8}  {e.document:<32}  {_first_sentence(e.description)}\n"
+            f"{e.name:<{width}}  {e.kind:<8}  {e.document:<32}"
+            f"  {_first_sentence(e.description)}{also}\n"
         )
+    if args.schemas is not None:
+        replaced = (
+            f"; replacing the shipped {', '.join(catalog.replaced)}" if catalog.replaced else ""
+        )
+        out.write(f"from {args.schemas}: {', '.join(catalog.added)}{replaced}\n")
     return EXIT_OK
 
 
@@ -261,12 +309,13 @@ def _validate(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentPa
     from conformance.pipeline import Options, Pipeline, validate_examples
     from conformance.progress import Progress
     from conformance.report import REPORTERS
+    from conformance.validation import Engine
 
     config = None
     if args.examples:
         if args.files or args.schema:
             parser.error("--examples takes no PATH and no --schema")
-        results = validate_examples()
+        results = validate_examples(_catalog(args.schemas))
     else:
         if not args.files:
             parser.error("give PATH arguments (files, folders or - for stdin), or --examples")
@@ -281,8 +330,10 @@ def _validate(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentPa
             check_duplicates={"auto": None, "check": True, "ignore": False}[args.duplicate_keys],
             max_body=args.max_body_size,
             jobs=args.jobs,
+            schemas=args.schemas,
         )
-        results = Pipeline(options).run(args.files)
+        # The catalog is loaded (and a --schemas folder checked) before anything is read.
+        results = Pipeline(options, Engine(_catalog(args.schemas))).run(args.files)
     strict = args.strict if args.strict is not None else bool(config and config.strict)
     color = args.format == "text" and _color(out, args.color)
     report = REPORTERS[args.format](

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import IO, Any
 
-from conformance.catalog import Catalog, default_catalog
+from conformance.catalog import Catalog, default_catalog, load_catalog
 from conformance.config import Config
 from conformance.documents import Document, parse, position, resources
 from conformance.findings import Finding, Location, Result
@@ -33,6 +34,9 @@ class Options:
     max_body: int = DEFAULT_MAX_BODY
     # Worker processes for NDJSON files; each reads its own byte ranges of the file.
     jobs: int = 1
+    # A folder of derived schemas on top of the shipped ones (``load_catalog``); ignored when the
+    # pipeline is given an engine, whose catalog it then uses.
+    schemas: Path | None = None
 
 
 class Pipeline:
@@ -40,7 +44,7 @@ class Pipeline:
 
     def __init__(self, options: Options | None = None, engine: Engine | None = None) -> None:
         self.options = options or Options()
-        self.engine = engine or Engine()
+        self.engine = engine or Engine(load_catalog(self.options.schemas))
         self.selector = Selector(self.engine.catalog, self.options.schema, self.options.config)
 
     def run(self, paths: Sequence[str], stdin: IO[bytes] | None = None) -> Iterator[Result]:

@@ -59,16 +59,16 @@ class Selector:
         self, catalog: Catalog, forced: str | None = None, config: Config | None = None
     ) -> None:
         self.catalog = catalog
-        self.forced = forced
         self.config = config
-        # Unknown names are usage errors before anything is read.
-        if forced is not None:
-            catalog.get(forced)
-        for _glob, name in config.schemas if config else ():
-            catalog.get(name)
+        # Unknown names are usage errors before anything is read. A name may be an alias; the
+        # canonical name is what results and findings report.
+        self.forced = catalog.get(forced).name if forced is not None else None
+        self._configured = {
+            name: catalog.get(name).name for _glob, name in (config.schemas if config else ())
+        }
         self._shapes: dict[frozenset[str], Selection] = {}
         self._holds: dict[tuple[Selection, str], Callable[[dict[str, Any]], bool] | None] = {}
-        self._forced = Selection(forced, "forced by --schema") if forced else None
+        self._forced = Selection(self.forced, "forced by --schema") if self.forced else None
         self._objects = [e.name for e in catalog if e.kind != "enum"]
 
     def select(self, document: Document) -> Selection:
@@ -83,7 +83,10 @@ class Selector:
             configured = self.config.schema_for(source)
             if configured is not None:
                 name, glob = configured
-                return Selection(name, f"{self.config.path} [tool.conformance.schemas] {glob!r}")
+                return Selection(
+                    self._configured.get(name, name),
+                    f"{self.config.path} [tool.conformance.schemas] {glob!r}",
+                )
         error = error_response(value, origin)
         if error is not None:
             return Selection(None, "an API error body", error=error)
@@ -161,7 +164,9 @@ class Selector:
         if isinstance(odata_type, str):
             m = GRAPH_TYPE.match(odata_type)
             if m and f"graph.{m.group(1)}" in self.catalog:
-                return Selection(f"graph.{m.group(1)}", f"@odata.type {odata_type}")
+                # By name or alias (a type's former name): the canonical name is reported.
+                name = self.catalog.get(f"graph.{m.group(1)}").name
+                return Selection(name, f"@odata.type {odata_type}")
             return Selection(None, f"@odata.type {odata_type} names a type no schema describes")
         context = value.get("@odata.context")
         if isinstance(context, str) and "#" in context:
@@ -169,7 +174,7 @@ class Selector:
             fragment = re.sub(r"\('[^']*'\)", "", fragment)
             for pattern, name in GRAPH_CONTEXTS:
                 if pattern.search(fragment):
-                    return Selection(name, f"@odata.context {context}")
+                    return Selection(self._canonical(name), f"@odata.context {context}")
         return None
 
     def _request(self, origin: Origin) -> Selection | None:
@@ -177,14 +182,20 @@ class Selector:
         if target:
             name = KENDRA_TARGETS.get(target)
             if name is not None:
-                return Selection(name, f"request header X-Amz-Target: {target}")
+                return Selection(self._canonical(name), f"request header X-Amz-Target: {target}")
             return Selection(None, f"request X-Amz-Target {target} has no schema")
         if origin.url:
             path = origin.url.split("?", 1)[0]
             for pattern, name in GRAPH_PATHS:
                 if pattern.search(path):
-                    return Selection(name, f"request {origin.method or 'GET'} {path}")
+                    return Selection(
+                        self._canonical(name), f"request {origin.method or 'GET'} {path}"
+                    )
         return None
+
+    def _canonical(self, name: str) -> str:
+        """The canonical name of a schema these rules name, should it now be an alias."""
+        return self.catalog.get(name).name if name in self.catalog else name
 
     def _shape(self, keys: frozenset[str]) -> Selection:
         own = {k for k in keys if "@odata." not in k}
