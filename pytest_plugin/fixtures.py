@@ -34,10 +34,8 @@ class Conformance:
 
     @property
     def catalog(self) -> Catalog:
-        """The catalog of the shipped schemas."""
-        from conformance.catalog import default_catalog
-
-        return default_catalog()
+        """The run's catalog: the shipped schemas (with ``--conformance-schemas`` on top)."""
+        return _catalog(self._item.config)
 
     @property
     def results(self) -> list[Result]:
@@ -97,8 +95,20 @@ def conformance(request: pytest.FixtureRequest) -> Conformance:
 
 
 @pytest.fixture(scope="session")
-def conformance_catalog() -> Catalog:
-    """The catalog of the shipped schemas: names, titles, source documents, the schemas."""
-    from conformance.catalog import default_catalog
+def conformance_catalog(pytestconfig: pytest.Config) -> Catalog:
+    """The run's catalog (the shipped schemas, with ``--conformance-schemas`` on top): names,
+    titles, source documents, the schemas."""
+    return _catalog(pytestconfig)
 
-    return default_catalog()
+
+def _catalog(config: pytest.Config) -> Catalog:
+    """The run's catalog; a folder of schemas that cannot be used fails the test, no traceback."""
+    from conformance.errors import ConformanceError
+
+    problem = None
+    try:
+        return run_of(config).catalog
+    except ConformanceError as exc:
+        problem = str(exc)
+    # Outside the except block, so that the failure is not shown as a chained exception.
+    pytest.fail(f"conformance: {problem}", pytrace=False)

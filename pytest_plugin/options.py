@@ -47,6 +47,18 @@ def add_options(parser: pytest.Parser) -> None:
         default=None,
         help="write every document checked during the run to PATH in the CLI's JSON report format",
     )
+    group.addoption(
+        "--conformance-schemas",
+        metavar="DIR",
+        default=None,
+        help="a folder of derived schemas on top of the shipped ones, as the CLI's --schemas"
+        " (ini: conformance_schemas)",
+    )
+    parser.addini(
+        "conformance_schemas",
+        "a folder of derived schemas on top of the shipped ones (relative to the ini file)",
+        default="",
+    )
     parser.addini(
         "conformance_fixtures",
         "files and folders whose documents are collected as tests (relative to the ini file)",
@@ -68,6 +80,8 @@ class Settings:
     fixtures_given: tuple[Path, ...]
     fixtures_configured: tuple[Path, ...]
     report: Path | None
+    # The folder of derived schemas on top of the shipped ones, if any (``load_catalog``).
+    schemas: Path | None = None
 
     @property
     def fixtures(self) -> tuple[Path, ...]:
@@ -92,10 +106,31 @@ class Settings:
             if not path.exists():
                 raise pytest.UsageError(f"conformance fixtures: no such file or folder: {path}")
         report = config.getoption("conformance_report")
+        schemas = _schemas_folder(config)
         return cls(
             strict=bool(strict),
             drift=cast(DriftMode, drift),
             fixtures_given=given,
             fixtures_configured=configured,
             report=(here / report) if report else None,
+            schemas=schemas,
         )
+
+
+def _schemas_folder(config: pytest.Config) -> Path | None:
+    """The ``--conformance-schemas`` folder (from the current folder), else the ini one (from
+    the ini file); a ``pytest.UsageError`` if it is not a folder. Its schemas are read and
+    checked when the engine is first needed, so that a run that uses no fixture pays nothing."""
+    given = config.getoption("conformance_schemas")
+    if given:
+        folder: Path = (config.invocation_params.dir / str(given)).resolve()
+    else:
+        configured = str(config.getini("conformance_schemas") or "")
+        if not configured:
+            return None
+        base = config.inipath.parent if config.inipath else config.rootpath
+        folder = (base / configured).resolve()
+    if not folder.is_dir():
+        what = "no such folder" if not folder.exists() else "not a folder"
+        raise pytest.UsageError(f"conformance schemas: {what}: {folder}")
+    return folder

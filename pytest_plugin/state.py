@@ -16,6 +16,7 @@ import pytest
 from .options import Settings
 
 if TYPE_CHECKING:
+    from conformance.catalog import Catalog
     from conformance.config import Config
     from conformance.findings import Result
     from conformance.pipeline import Pipeline
@@ -29,6 +30,7 @@ class Run:
         self.config = config
         self.settings = settings
         self._engine: Engine | None = None
+        self._catalog: Catalog | None = None
         self._pipelines: dict[str | None, Pipeline] = {}
         self._project: tuple[Config | None] | None = None
         self._fixture_files: frozenset[Path] | None = None
@@ -69,7 +71,7 @@ class Run:
         try:
             project = self.project
             if self._engine is None:
-                self._engine = Engine()
+                self._engine = Engine(self.catalog)
             found = Pipeline(Options(schema=schema, config=project), self._engine)
         except (ConformanceError, pytest.UsageError) as exc:
             problem = str(exc)
@@ -78,6 +80,17 @@ class Run:
             pytest.fail(f"conformance: {problem}", pytrace=False)
         self._pipelines[schema] = found
         return found
+
+    @property
+    def catalog(self) -> Catalog:
+        """The run's catalog, loaded once: the shipped schemas, with those of
+        ``--conformance-schemas`` on top (the CLI's ``load_catalog``). A folder that cannot be
+        used raises a ``CatalogError`` naming the file."""
+        if self._catalog is None:
+            from conformance.catalog import load_catalog
+
+            self._catalog = load_catalog(self.settings.schemas)
+        return self._catalog
 
     def fixture_files(self) -> frozenset[Path]:
         """The files under the fixture paths, found by the CLI's own walker and globs."""
