@@ -21,7 +21,7 @@ OBJECTS = [n for n in NAMES if CATALOG.get(n).kind != "enum"]
 REQUIRED_NAMES = {
     "graph.synchronizationStatus",
     "graph.synchronizationProgress",
-    "graph.synchronizationJobExecution",
+    "graph.synchronizationTaskExecution",
     "graph.synchronizationQuarantine",
     "graph.synchronizationJob",
     "graph.synchronizationJobCollection",
@@ -80,7 +80,7 @@ def test_the_source_documents_examples_are_all_kept() -> None:
     assert with_examples >= {
         "graph.synchronizationStatus",
         "graph.synchronizationProgress",
-        "graph.synchronizationJobExecution",
+        "graph.synchronizationTaskExecution",
         "graph.synchronizationQuarantine",
         "graph.synchronizationError",
         "graph.synchronizationJob",

@@ -40,8 +40,9 @@ def test_count_typed_number_is_an_integer() -> None:
     assert not _valid({"countSuccessiveCompleteFailures": 1.5}, "graph.synchronizationStatus")
 
 
-def test_status_code_link_to_a_missing_page_is_filled_from_the_overlay() -> None:
-    """statusCode's page never existed: its values come from the overlay, with the source named."""
+def test_status_code_link_to_a_missing_page_is_filled_from_the_model() -> None:
+    """statusCode's page never existed: its values come from the CSDL enum, with the source named
+    and the link recorded."""
     prop = _prop("graph.synchronizationStatus", "code")
     assert prop["$ref"] == "urn:sync-conformance:graph.synchronizationStatusCode"
     assert "synchronization-statusCode.md" in _issues(prop)
@@ -83,10 +84,10 @@ def test_kendra_metrics_description_copied_from_another_field_is_replaced() -> N
 
 
 def test_null_nested_objects_of_the_graph_example() -> None:
-    """The example's null lastSuccessfulExecution shows nested objects may be null."""
+    """The example's null lastSuccessfulExecution: the model says nested objects may be null."""
     prop = _prop("graph.synchronizationStatus", "lastSuccessfulExecution")
     assert {"type": "null"} in prop["anyOf"]
-    assert "nullable" in prop["x-source"]
+    assert prop["x-model"]["document"].endswith(".csdl.xml")
     assert _valid(
         {"lastSuccessfulExecution": None, "quarantine": None}, "graph.synchronizationStatus"
     )

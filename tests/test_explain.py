@@ -86,7 +86,7 @@ def test_each_planted_defect_is_reported_where_it_was_planted(schema: str, examp
             assert "property-drift" not in kinds or what == "an object", (pointer, what, said)
         assert all(f.rule is not None for f in found), (pointer, what)
         checked += 1
-    assert checked > 10
+    assert checked > 5
 
 
 def test_the_branch_meant_is_explained_not_the_null_beside_it() -> None:

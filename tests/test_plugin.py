@@ -147,7 +147,8 @@ def test_assert_conforms_failure_reads_well(pytester: pytest.Pytester) -> None:
             "E             schema: kendra.DataSourceSyncJob",
             'E             expected "^(?:(([1-9][0-9]*)|0))$", got "01"',
             'E             rule: "The number of documents added from the data source up to now in'
-            ' the sync job." (overlay.json, DataSourceSyncJobMetrics, line 23)',
+            ' the data source sync." (kendra-2019-02-03.service-2.json, shape'
+            ' DataSourceSyncJobMetrics, line 70)',
             "test_jobs.py:*: AssertionError",
         ]
     )

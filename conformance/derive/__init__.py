@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -22,12 +22,23 @@ from typing import Any
 from conformance.catalog import property_reference
 from conformance.derive import types as T
 from conformance.derive.aws_page import looks_like_aws_page, read_aws_page
+from conformance.derive.botocore_model import looks_like_botocore, read_botocore
+from conformance.derive.csdl import looks_like_csdl, read_csdl
 from conformance.derive.graph_page import PLACEHOLDERS, looks_like_graph_page, read_graph_page
-from conformance.derive.model import Example, TypeDoc
-from conformance.derive.overlay import apply_corrections, read_overlay
+from conformance.derive.merge import merge, referenced
+from conformance.derive.model import Example, Member, TypeDoc
+from conformance.derive.overlay import apply_corrections, apply_refinements, read_overlay
 from conformance.errors import DerivationError
 
-__all__ = ["Page", "derive_pages", "derive_sources", "differences", "render", "write"]
+__all__ = [
+    "Page",
+    "derive_pages",
+    "derive_sources",
+    "differences",
+    "read_model",
+    "render",
+    "write",
+]
 
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 MANIFEST = "manifest.json"
@@ -66,20 +77,76 @@ def _with_origin(doc: TypeDoc, origin: str | None) -> TypeDoc:
     return replace(doc, origin=origin)
 
 
-def derive_pages(pages: Iterable[Page], overlay: Page | None = None) -> dict[str, dict[str, Any]]:
-    """Derive one schema per type the pages (and the overlay) define, keyed by qualified name."""
+def read_model(model: Page, roots: Collection[str] | None = None) -> list[TypeDoc]:
+    """The types a vendor model defines (Graph CSDL or a botocore service model).
+
+    ``roots`` limits a botocore model to the structures named and what they reach: its types are
+    written in page words as they are read, and a whole model has shapes no page would show.
+    """
+    if looks_like_csdl(model.text):
+        docs = read_csdl(model.text, model.name)
+    elif looks_like_botocore(model.text):
+        docs = read_botocore(model.text, model.name, roots)
+    else:
+        raise DerivationError(
+        model.name,
+        1,
+        "not a vendor model this deriver reads: expected Graph CSDL (XML with EntityType,"
+        " ComplexType or EnumType elements) or a botocore service model (JSON with 'shapes')",
+        )
+    return [_with_origin(d, model.origin) for d in docs]
+
+
+def derive_pages(
+    pages: Iterable[Page],
+    overlay: Page | None = None,
+    models: Iterable[Page] = (),
+    roots: Collection[str] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Derive one schema per type the pages, the models and the overlay define, keyed by
+    qualified name.
+
+    Where a page and a model describe the same type, they are merged (``merge``): the model's
+    types win and disagreements are recorded. Of the models, the types the pages and the overlay
+    refer to, the ``roots`` named, and what those reach are derived; with no pages and no roots,
+    every type of the models.
+    """
     docs: list[TypeDoc] = []
     for page in pages:
         docs.extend(read_page(page))
+    read = None
     if overlay is not None:
-        extra, corrections = read_overlay(overlay.text, overlay.name)
-        docs.extend(extra)
-        docs = apply_corrections(docs, corrections, overlay.name)
-    return _Builder(docs).build()
+        read = read_overlay(overlay.text, overlay.name)
+        docs.extend(read.types)
+    wanted = None
+    if docs or roots:
+        wanted = set(roots or ())
+        wanted.update(d.name for d in docs)
+        wanted.update(name for d in docs for m in d.members if (name := referenced(m.doc_type)))
+    model_docs = [t for model in models for t in read_model(model, wanted)]
+    merged = merge(docs, model_docs, roots)
+    if overlay is not None and read is not None:
+        merged = apply_corrections(merged, read.corrections, overlay.name)
+        merged = apply_refinements(merged, read.refinements, overlay.name)
+    return _Builder(merged).build()
+
+
+def _read_listed(sources: Path, manifest_path: Path, entry: Any, key: str) -> Page:
+    if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+        raise DerivationError(str(manifest_path), 1, f"each of {key!r} needs a 'file'")
+    path = sources / entry["file"]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DerivationError(str(path), 1, f"cannot read it: {exc}") from None
+    origin = entry.get("origin")
+    return Page(entry["file"], text, origin if isinstance(origin, str) else None)
 
 
 def derive_sources(sources: Path) -> dict[str, dict[str, Any]]:
-    """Derive the shipped schemas from a sources folder and its ``manifest.json``."""
+    """Derive the shipped schemas from a sources folder and its ``manifest.json``: the doc
+    pages (``documents``), the vendor models (``models``, each with the ``types`` to take from
+    it) and the overlay."""
     manifest_path = sources / MANIFEST
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -87,16 +154,22 @@ def derive_sources(sources: Path) -> dict[str, dict[str, Any]]:
         raise DerivationError(str(manifest_path), 1, "no sources manifest here") from None
     except json.JSONDecodeError as exc:
         raise DerivationError(str(manifest_path), exc.lineno, exc.msg) from None
+    if not isinstance(manifest, dict):
+        raise DerivationError(str(manifest_path), 1, "the manifest must be a JSON object")
     pages = [
-        Page(d["file"], (sources / d["file"]).read_text(encoding="utf-8"), d.get("origin"))
-        for d in manifest["documents"]
+        _read_listed(sources, manifest_path, d, "documents") for d in manifest.get("documents", [])
     ]
+    models = [_read_listed(sources, manifest_path, d, "models") for d in manifest.get("models", [])]
+    roots = {
+        name
+        for d in manifest.get("models", [])
+        for name in (d.get("types", []) if isinstance(d, dict) else [])
+        if isinstance(name, str)
+    }
     overlay = None
     if manifest.get("overlay"):
-        overlay = Page(
-            manifest["overlay"], (sources / manifest["overlay"]).read_text(encoding="utf-8")
-        )
-    return derive_pages(pages, overlay)
+        overlay = _read_listed(sources, manifest_path, {"file": manifest["overlay"]}, "overlay")
+    return derive_pages(pages, overlay, models, roots)
 
 
 def render(schema: dict[str, Any]) -> str:
@@ -179,7 +252,7 @@ class _Builder:
             "$schema": DRAFT_2020_12,
             "$id": T.type_id(doc),
             "title": doc.name,
-            "description": doc.description,
+            "description": doc.description or _undescribed(doc),
         }
         issues = list(doc.doc_issues)
         if doc.kind == "enum":
@@ -202,7 +275,11 @@ class _Builder:
         if doc.origin:
             provenance["origin"] = doc.origin
         schema["x-source"] = provenance
+        if doc.model_source is not None and doc.model_source != doc.source:
+            schema["x-model"] = doc.model_source.as_json()
         schema["x-catalog"] = {"name": doc.qualified_name, "kind": doc.kind}
+        if doc.renamed_from:
+            schema["x-catalog"]["aliases"] = [f"{doc.vendor}.{n}" for n in doc.renamed_from]
         if issues:
             schema["x-doc-issues"] = issues
         return schema
@@ -210,23 +287,55 @@ class _Builder:
     def _resolve(self, vendor: str) -> T.Resolver:
         return lambda name: self.by_name.get((vendor, name))
 
+    def _map(self, doc: TypeDoc, member: Member, hint: Any) -> T.Mapped:
+        if doc.format == "graph":
+            return T.graph_member(member, doc, self._resolve(doc.vendor), hint)
+        return T.aws_member(member, doc, self._resolve(doc.vendor))
+
+    def _disagreement(
+        self, doc: TypeDoc, member: Member, mapped: T.Mapped, hint: Any
+    ) -> Iterator[str]:
+        """The page's own mapping issues, and where the page says other than the model.
+
+        A page that only says less (``Integer`` where the model says ``Edm.Int64``, no
+        nullability) is refined, not contradicted; a different type, width, enum or format is a
+        disagreement, and the model is followed because it is what the service serialises.
+        """
+        assert member.page is not None
+        assert member.model is not None
+        try:
+            said = self._map(doc, member.page, hint)
+        except DerivationError as exc:
+            yield f"the document's type {member.page.doc_type!r} cannot be mapped ({exc.message})."
+            return
+        yield from said.issues
+        page, model = _core(said.schema), _core(mapped.schema)
+        if all(key in model and model[key] == value for key, value in page.items()):
+            return
+        yield (
+            f"the document says {_declared_type(member.page.doc_type)}"
+            f"{_constraints(member.page)}; the model ({member.model.document}, line"
+            f" {member.model.line}) says {member.doc_type}{_constraints(member)}; the model is"
+            " followed."
+        )
+
     def _properties(self, doc: TypeDoc) -> tuple[dict[str, Any], list[str]]:
         properties: dict[str, Any] = {}
         required = []
-        resolve = self._resolve(doc.vendor)
         hints = doc.representation or {}
         enums: dict[str, list[Any]] = {}
         for member in doc.members:
-            if doc.format == "graph":
-                mapped = T.graph_member(member, doc, resolve, hints.get(member.name))
-            else:
-                mapped = T.aws_member(member, doc, resolve)
+            mapped = self._map(doc, member, hints.get(member.name))
             prop: dict[str, Any] = {"description": member.description} if member.description else {}
             prop.update(mapped.schema)
             prop["x-source"] = {**member.source.as_json(), **mapped.provenance}
+            if member.model is not None and member.model != member.source:
+                prop["x-model"] = member.model.as_json()
             issues = [*member.doc_issues, *mapped.issues]
+            if member.page is not None:
+                issues.extend(self._disagreement(doc, member, mapped, hints.get(member.name)))
             if issues:
-                prop["x-doc-issues"] = issues
+                prop["x-doc-issues"] = list(dict.fromkeys(issues))
             properties[member.name] = prop
             if "enum" in mapped.schema:
                 enums[member.name] = mapped.schema["enum"]
@@ -250,11 +359,13 @@ class _Builder:
         """
         if doc.representation is None:
             return
-        names = [m.name for m in doc.members]
+        # The representation is compared with the page's own table, not with what a model added.
+        table = [m.page or m for m in doc.members if m.page is not None or m.model is None]
+        names = [m.name for m in table]
         for key in doc.representation:
             if key not in names:
                 yield None, f"the JSON representation shows {key}, which the table does not list."
-        for member in doc.members:
+        for member in table:
             if member.name not in doc.representation:
                 yield None, f"the JSON representation omits {member.name}, which the table lists."
                 continue
@@ -271,6 +382,33 @@ class _Builder:
                         " the table is followed."
                     ),
                 )
+
+
+def _undescribed(doc: TypeDoc) -> str:
+    source = doc.model_source or doc.source
+    return (
+        f"{doc.name} as {source.section} in {source.document} defines it (it has no description)."
+    )
+
+
+def _core(schema: dict[str, Any]) -> dict[str, Any]:
+    """A member's schema without what pages never state: null, notes and descriptions."""
+    options = schema.get("anyOf")
+    if isinstance(options, list) and len(options) == 2 and {"type": "null"} in options:
+        return _core(next(o for o in options if o != {"type": "null"}))
+    out = {k: v for k, v in schema.items() if k not in ("$comment", "description")}
+    kind = out.get("type")
+    if isinstance(kind, list) and "null" in kind:
+        rest = [k for k in kind if k != "null"]
+        out["type"] = rest[0] if len(rest) == 1 else rest
+    if isinstance(out.get("items"), dict):
+        out["items"] = _core(out["items"])
+    return out
+
+
+def _constraints(member: Member) -> str:
+    said = "; ".join(f"{c.label}: {c.text}" for c in member.constraints)
+    return f" ({said})" if said else ""
 
 
 def _placeholder_type(hint: Any) -> str | None:

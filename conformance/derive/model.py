@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 PageFormat = Literal["graph", "aws"]
+# The vendor models: Graph's CSDL and AWS's botocore service models.
+ModelFormat = Literal["csdl", "botocore"]
 TypeKind = Literal["resource", "envelope", "enum"]
 
 
@@ -53,6 +55,13 @@ class Member:
     doc_issues: tuple[str, ...] = ()
     # The line of the type, where it has one of its own (AWS ``Type:``); else the member's line.
     type_line: int | None = None
+    # Whether null is allowed: said by a vendor model (CSDL ``Nullable``); None where the source
+    # does not say, and the page conventions apply.
+    nullable: bool | None = None
+    # Where a vendor model states this member, when the member was merged from a page and a model.
+    model: SourceRef | None = None
+    # What the page said of a member whose type a model gave: kept to record disagreements.
+    page: Member | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,13 @@ class TypeDoc:
     # Where the document came from (a URL and date, from the sources manifest or the overlay).
     origin: str | None = None
     overlay: bool = False
+    # The type it extends (CSDL ``BaseType``), whose members come first.
+    base: str | None = None
+    # The vendor model this type was read from (or merged with), and where it stands there.
+    model: ModelFormat | None = None
+    model_source: SourceRef | None = None
+    # The names the pages used for a type the model has since renamed (catalog aliases).
+    renamed_from: tuple[str, ...] = ()
 
     @property
     def qualified_name(self) -> str:

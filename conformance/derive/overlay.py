@@ -1,15 +1,19 @@
 """Reader for the overlay: hand-written facts the source pages point to but do not contain.
 
-Each overlay type names its source. Its members are written with the same type words and
+The overlay holds only what neither the pages nor the vendors' models say, each fact with its
+source. Each overlay type names its source. Its members are written with the same type words and
 constraint lines as the page format it imitates (``"format": "aws"`` or ``"graph"``), so they pass
 through the same type table as the pages and get no special treatment. ``corrections`` replace a
-sentence of a source page that is known to be wrong, and record why.
+sentence of a source page that is known to be wrong (a member's, or without ``member`` the
+type's), and record why. ``refinements`` add to a type that a page or model defines what only we
+can say: its kind in our catalog (``envelope``), names it is linked by, examples of our own, doc
+issues, and a description where the sources give none (Graph's CSDL fragments carry none).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from conformance.derive.model import Constraint, Example, Member, SourceRef, TypeDoc
@@ -39,14 +43,38 @@ def _require(entry: dict[str, Any], key: str, document: str, line: int) -> Any:
     return entry[key]
 
 
-def read_overlay(text: str, document: str) -> tuple[list[TypeDoc], list[dict[str, Any]]]:
-    """The overlay's types and its corrections (applied by ``apply_corrections``)."""
+def _nullable(member: dict[str, Any], document: str, line: int) -> bool | None:
+    value = member.get("nullable")
+    if value is not None and not isinstance(value, bool):
+        raise DerivationError(document, line, f"'nullable' must be true or false, not {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """What an overlay file holds, read and checked."""
+
+    types: list[TypeDoc]
+    corrections: list[dict[str, Any]]
+    refinements: list[dict[str, Any]]
+
+
+def read_overlay(text: str, document: str) -> Overlay:
+    """The overlay's types, its corrections (``apply_corrections``) and its refinements
+    (``apply_refinements``)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DerivationError(
             document, exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})"
         ) from None
+    if not isinstance(data, dict):
+        raise DerivationError(document, 1, "the overlay must be a JSON object")
+    for key in ("types", "corrections", "refinements"):
+        if not isinstance(data.get(key, []), list) or not all(
+            isinstance(e, dict) for e in data.get(key, [])
+        ):
+            raise DerivationError(document, 1, f"{key!r} must be a list of objects")
     lines = _Lines(text)
     types: list[TypeDoc] = []
     for entry in data.get("types", []):
@@ -72,6 +100,7 @@ def read_overlay(text: str, document: str) -> tuple[list[TypeDoc], list[dict[str
                     source=SourceRef(document, name, mline),
                     required=bool(m.get("required", False)),
                     constraints=tuple(constraints),
+                    nullable=_nullable(m, document, mline),
                 )
             )
         kind = entry.get("kind", "enum" if "enum" in entry else "resource")
@@ -101,8 +130,21 @@ def read_overlay(text: str, document: str) -> tuple[list[TypeDoc], list[dict[str
             raise DerivationError(document, line, f"enum type {name} lists no values")
     corrections = list(data.get("corrections", []))
     for c in corrections:
-        c["_line"] = lines.of(f'"member": "{c.get("member", "")}"')
-    return types, corrections
+        needle = f'"member": "{c["member"]}"' if "member" in c else f'"type": "{c.get("type", "")}"'
+        c["_line"] = lines.of(needle)
+    refinements = list(data.get("refinements", []))
+    for r in refinements:
+        r["_line"] = lines.of(f'"type": "{r.get("type", "")}"')
+        for key in ("type", "source"):
+            _require(r, key, document, r["_line"])
+        r["_examples"] = [
+            Example(
+                value,
+                SourceRef(document, f"{r['type']} example", lines.of('"examples"', r["_line"])),
+            )
+            for value in r.get("examples", ())
+        ]
+    return Overlay(types, corrections, refinements)
 
 
 def apply_corrections(
@@ -113,12 +155,21 @@ def apply_corrections(
     out = list(types)
     for c in corrections:
         line = int(c.get("_line", 1))
-        for key in ("type", "member", "description", "issue", "source"):
+        for key in ("type", "description", "issue", "source"):
             _require(c, key, document, line)
         index = by_name.get(c["type"])
         if index is None:
             raise DerivationError(document, line, f"correction names unknown type {c['type']!r}")
         target = out[index]
+        if "member" not in c:
+            issue = (
+                f"{c['issue']} The source says: {target.description!r}. Replaced from {document}"
+                f" (source: {c['source']})."
+            )
+            out[index] = replace(
+                target, description=c["description"], doc_issues=(*target.doc_issues, issue)
+            )
+            continue
         members = list(target.members)
         at = next((i for i, m in enumerate(members) if m.name == c["member"]), None)
         if at is None:
@@ -130,4 +181,43 @@ def apply_corrections(
         )
         members[at] = replace(m, description=c["description"], doc_issues=(*m.doc_issues, issue))
         out[index] = replace(target, members=tuple(members))
+    return out
+
+
+def apply_refinements(
+    types: list[TypeDoc], refinements: list[dict[str, Any]], document: str
+) -> list[TypeDoc]:
+    """Add our kinds, link names, examples and doc issues to types the sources define."""
+    out = list(types)
+    index = {f"{t.vendor}.{n}": i for i, t in enumerate(out) for n in (t.name, *t.aliases)}
+    for r in refinements:
+        line = int(r.get("_line", 1))
+        at = index.get(r["type"])
+        if at is None:
+            raise DerivationError(
+                document, line, f"refinement names {r['type']!r}, which no source defines"
+            )
+        target = out[at]
+        kind = r.get("kind", target.kind)
+        if kind not in ("resource", "envelope", "enum") or (kind == "enum") != (
+            target.kind == "enum"
+        ):
+            raise DerivationError(document, line, f"kind {kind!r} does not fit {r['type']}")
+        aliases = r.get("aliases", [])
+        issues = r.get("doc_issues", [])
+        if not all(isinstance(a, str) for a in [*aliases, *issues]):
+            raise DerivationError(document, line, "aliases and doc_issues must be strings")
+        description = r.get("description", target.description)
+        if not isinstance(description, str):
+            raise DerivationError(document, line, "description must be a string")
+        out[at] = replace(
+            target,
+            description=description,
+            kind=kind,
+            aliases=(*target.aliases, *aliases),
+            examples=(*target.examples, *r["_examples"]),
+            doc_issues=(*target.doc_issues, *issues),
+        )
+        for alias in aliases:
+            index[f"{target.vendor}.{alias}"] = at
     return out

@@ -27,6 +27,8 @@ DATE_TIME: Schema = {"type": "string", "format": "date-time"}
 GRAPH_SCALARS: dict[str, Schema] = {
     "string": {"type": "string"},
     "boolean": {"type": "boolean"},
+    "byte": {"type": "integer", "minimum": 0, "maximum": 255},
+    "sbyte": {"type": "integer", "minimum": -128, "maximum": 127},
     "int16": {"type": "integer", "minimum": -(2**15), "maximum": 2**15 - 1},
     "int32": INT32,
     "int64": INT64,
@@ -40,7 +42,8 @@ GRAPH_SCALARS: dict[str, Schema] = {
     "string (datetimeoffset)": DATE_TIME,
     "date": {"type": "string", "format": "date"},
     "guid": {"type": "string", "format": "uuid"},
-    "duration": {"type": "string", "format": "duration"},
+    # OData's Edm.Duration (fractional seconds, no years or months), not JSON Schema's duration.
+    "duration": {"type": "string", "format": "edm-duration"},
     "binary": {"type": "string", "contentEncoding": "base64"},
 }
 
@@ -81,9 +84,15 @@ def _fail(member: Member, message: str, line: int | None = None) -> DerivationEr
 
 def _ref(target: TypeDoc, nullable: bool) -> Schema:
     ref: Schema = {"$ref": type_id(target)}
-    if nullable and target.kind != "enum":
-        return {"anyOf": [ref, {"type": "null"}]}
-    return ref
+    return {"anyOf": [ref, {"type": "null"}]} if nullable else ref
+
+
+def _or_null(schema: Schema) -> Schema:
+    """A scalar schema that also accepts null (a CSDL property without ``Nullable="false"``)."""
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return {**schema, "type": [kind, "null"]}
+    return {"anyOf": [schema, {"type": "null"}]}
 
 
 def _resolve(name: str, member: Member, owner: TypeDoc, resolve: Resolver) -> TypeDoc:
@@ -103,18 +112,24 @@ def _resolve(name: str, member: Member, owner: TypeDoc, resolve: Resolver) -> Ty
 
 
 def graph_member(member: Member, owner: TypeDoc, resolve: Resolver, hint: Any = None) -> Mapped:
-    """Map a Graph property type (``hint``: the JSON representation's placeholder, if any)."""
-    return _graph_type(member.doc_type, member, owner, resolve, hint, nullable=True)
+    """Map a Graph property type (``hint``: the JSON representation's placeholder, if any).
+
+    Null is allowed where a model says so (``member.nullable``); where the source does not say
+    (a page), nested objects are nullable and scalars and enums are not, as before models.
+    """
+    return _graph_type(member.doc_type, member, owner, resolve, hint, nullable=member.nullable)
 
 
 def _graph_type(
-    text: str, member: Member, owner: TypeDoc, resolve: Resolver, hint: Any, nullable: bool
+    text: str, member: Member, owner: TypeDoc, resolve: Resolver, hint: Any, nullable: bool | None
 ) -> Mapped:
     text = re.sub(r"\s+", " ", text).strip()
     collection = re.fullmatch(r"(.+?) collection", text, re.I) or re.fullmatch(
         r"Collection\((.+)\)", text, re.I
     )
     if collection:
+        # OData: a collection is always present (maybe empty); Nullable speaks of its items, and
+        # Graph's items are never null, so neither is.
         inner = _graph_type(collection.group(1), member, owner, resolve, None, nullable=False)
         return Mapped({"type": "array", "items": inner.schema}, inner.provenance, inner.issues)
     pair = re.fullmatch(r"KeyValuePair<\s*(\w+)\s*,\s*(\w+)\s*>", text, re.I)
@@ -130,25 +145,43 @@ def _graph_type(
         )
     linked = md.link(text)
     name = linked[0] if linked else text
-    lower = name.lower()
+    lower = name.lower().removeprefix("edm.")
     if lower == "number":
         return _graph_number(member, hint)
     if lower in GRAPH_SCALARS:
-        return Mapped(dict(GRAPH_SCALARS[lower]))
+        scalar = dict(GRAPH_SCALARS[lower])
+        return Mapped(_or_null(scalar) if nullable else scalar)
+    if name.lower().startswith("edm."):
+        raise _fail(
+            member,
+            f"type {text!r} of property {member.name!r} is not an Edm type this"
+            " deriver maps; see the type table in the README",
+        )
     if not re.fullmatch(r"[A-Za-z_][\w.]*", name):
         raise _fail(member, f"type {text!r} of property {member.name!r} is not understood")
-    target = _resolve(name.removeprefix("microsoft.graph."), member, owner, resolve)
-    mapped = Mapped(_ref(target, nullable))
-    if nullable and target.kind != "enum":
+    target = _resolve(
+        name.removeprefix("microsoft.graph.").removeprefix("graph."), member, owner, resolve
+    )
+    said = nullable is not None
+    nullable = nullable if said else target.kind != "enum"
+    mapped = Mapped(_ref(target, bool(nullable)))
+    if nullable and not said:
         mapped.provenance["nullable"] = (
             "OData complex-typed properties are nullable, and the source examples send null for"
             " nested objects that have no value"
         )
+    where = f" (linked to {linked[1]})" if linked else ""
+    written = name.removeprefix("microsoft.graph.").removeprefix("graph.")
     if target.overlay and not owner.overlay:
-        where = f" (linked to {linked[1]})" if linked else ""
         mapped.issues.append(
             f"the type {name}{where} is not defined in the source documents; its definition comes"
             f" from the overlay as {target.qualified_name}."
+        )
+    elif written != target.name and written not in target.renamed_from and not owner.overlay:
+        mapped.issues.append(
+            f"the document names the type {name}{where}, which none of the sources defines under"
+            f" that name; it is {target.qualified_name}"
+            f"{' of the model' if target.model else ''}."
         )
     return mapped
 
