@@ -89,10 +89,10 @@ def read_model(model: Page, roots: Collection[str] | None = None) -> list[TypeDo
         docs = read_botocore(model.text, model.name, roots)
     else:
         raise DerivationError(
-        model.name,
-        1,
-        "not a vendor model this deriver reads: expected Graph CSDL (XML with EntityType,"
-        " ComplexType or EnumType elements) or a botocore service model (JSON with 'shapes')",
+            model.name,
+            1,
+            "not a vendor model this deriver reads: expected Graph CSDL (XML with EntityType,"
+            " ComplexType or EnumType elements) or a botocore service model (JSON with 'shapes')",
         )
     return [_with_origin(d, model.origin) for d in docs]
 
