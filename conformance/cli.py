@@ -82,14 +82,39 @@ def _parser() -> argparse.ArgumentParser:
     derive = _command(
         sub,
         "derive",
-        help="derive JSON Schemas from vendor doc pages",
+        help="derive JSON Schemas from vendor doc pages and models",
         description=(
-            "Derive Draft 2020-12 JSON Schemas from Microsoft Graph resource pages and AWS API"
-            " Reference data-type pages. Without PAGE arguments, re-derive the shipped schemas"
-            " from schemas/sources/ (run from a checkout)."
+            "Derive Draft 2020-12 JSON Schemas from Microsoft Graph resource and enum pages, AWS"
+            " API Reference data-type and operation pages, and the vendors' models: Graph CSDL"
+            " (a $metadata document or a fragment) and botocore service models. Where a page"
+            " and a model describe the same type, the model's types win and the disagreement is"
+            " recorded in the schema. Without PAGE arguments, re-derive the shipped schemas from"
+            " schemas/sources/ (run from a checkout)."
         ),
     )
-    derive.add_argument("pages", nargs="*", metavar="PAGE", type=Path, help="doc pages (markdown)")
+    derive.add_argument(
+        "pages",
+        nargs="*",
+        metavar="PAGE",
+        type=Path,
+        help="doc pages (markdown) and model files (CSDL XML, botocore service-2.json)",
+    )
+    derive.add_argument(
+        "--botocore",
+        nargs="?",
+        const="installed",
+        metavar="MODEL_FILE",
+        help="add a botocore service model: the file, or without one the installed botocore's"
+        " Kendra model (pip install 'sync-conformance[aws]')",
+    )
+    derive.add_argument(
+        "--type",
+        action="append",
+        dest="types",
+        metavar="NAME",
+        help="of the models, derive this type and what it reaches (repeatable; default: what"
+        " the pages refer to, or every type when only models are given)",
+    )
     derive.add_argument("--out", type=Path, help="folder to write schemas to (default: schemas)")
     derive.add_argument(
         "--sources",
@@ -266,14 +291,30 @@ def _first_sentence(text: str, limit: int = 90) -> str:
 
 
 def _derive(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) -> int:
-    from conformance.derive import Page, derive_pages, derive_sources, differences, write
+    from conformance.derive import (
+        Page,
+        derive_pages,
+        derive_sources,
+        differences,
+        installed_model,
+        is_model,
+        write,
+    )
 
-    if args.pages:
+    if args.pages or args.botocore:
         if args.out is None and not args.check:
             parser.error("derive PAGE... needs --out DIR (or --check)")
-        pages = [Page(p.name, _read_text(p), str(p)) for p in args.pages]
+        read = [Page(p.name, _read_text(p), str(p)) for p in args.pages]
+        pages = [p for p in read if not is_model(p.text)]
+        models = [p for p in read if is_model(p.text)]
+        if args.botocore == "installed":
+            name, text = installed_model("kendra")
+            models.append(Page(name, text, name))
+        elif args.botocore:
+            path = Path(args.botocore)
+            models.append(Page(path.name, _read_text(path), str(path)))
         overlay = Page(args.overlay.name, _read_text(args.overlay)) if args.overlay else None
-        schemas = derive_pages(pages, overlay)
+        schemas = derive_pages(pages, overlay, models, args.types)
     else:
         schemas = derive_sources(args.sources)
     target = args.out or Path("schemas")

@@ -22,7 +22,7 @@ from typing import Any
 from conformance.catalog import property_reference
 from conformance.derive import types as T
 from conformance.derive.aws_page import looks_like_aws_page, read_aws_page
-from conformance.derive.botocore_model import looks_like_botocore, read_botocore
+from conformance.derive.botocore_model import installed_model, looks_like_botocore, read_botocore
 from conformance.derive.csdl import looks_like_csdl, read_csdl
 from conformance.derive.graph_page import PLACEHOLDERS, looks_like_graph_page, read_graph_page
 from conformance.derive.merge import merge, referenced
@@ -35,6 +35,8 @@ __all__ = [
     "derive_pages",
     "derive_sources",
     "differences",
+    "installed_model",
+    "is_model",
     "read_model",
     "render",
     "write",
@@ -75,6 +77,11 @@ def read_page(page: Page) -> list[TypeDoc]:
 
 def _with_origin(doc: TypeDoc, origin: str | None) -> TypeDoc:
     return replace(doc, origin=origin)
+
+
+def is_model(text: str) -> bool:
+    """True for a vendor model (CSDL or botocore) rather than a doc page."""
+    return looks_like_csdl(text) or looks_like_botocore(text)
 
 
 def read_model(model: Page, roots: Collection[str] | None = None) -> list[TypeDoc]:
