@@ -11,6 +11,8 @@ What it offers:
 - the marker ``@pytest.mark.conformance(schema=None, strict=False)``, which checks every HTTP
   response a test receives through ``requests``, live or replayed from a cassette;
 - ``--conformance-fixtures PATH``: one test per document of the files under PATH;
+- ``--conformance-schemas DIR``: derived schemas on top of the shipped ones, as the CLI's
+  ``--schemas DIR``;
 - ``--conformance-strict``, ``--conformance-drift``, ``--conformance-report``, a drift table in
   the terminal summary, and findings as JUnit XML properties.
 
