@@ -237,6 +237,26 @@ def test_schema_option_takes_an_alias(tmp_path: Path, capsys: pytest.CaptureFixt
     assert findings(document) == [("violation", "/countEntitled", TASK)]
 
 
+def test_pyproject_globs_may_name_an_alias(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A [tool.conformance.schemas] glob naming a former name selects the canonical schema."""
+    folder = derived(tmp_path)
+    project = tmp_path / "project"
+    (project / "fixtures").mkdir(parents=True)
+    (project / "pyproject.toml").write_text(
+        f'[tool.conformance.schemas]\n"fixtures/*.json" = "{OLD_TASK}"\n', encoding="utf-8"
+    )
+    (project / "fixtures" / "run.json").write_text('{"countEntitled": "x"}', encoding="utf-8")
+    monkeypatch.chdir(project)
+    code, out, _ = run(
+        ["validate", "fixtures", "--schemas", str(folder), "--format", "json"], capsys
+    )
+    [document] = json.loads(out)["results"]
+    assert (code, document["schema"]) == (1, TASK)
+    assert findings(document) == [("violation", "/countEntitled", TASK)]
+
+
 def test_a_ref_to_an_alias_resolves_in_both_engines(tmp_path: Path) -> None:
     """A $ref naming a former name is rewritten to the canonical URN, which both registries
     hold; the jsonschema library then rejects a bad value behind it."""
