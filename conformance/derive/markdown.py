@@ -2,6 +2,11 @@
 
 Doc pages are not parsed into a tree: the readers walk lines and keep line numbers, because every
 fact ends up in a schema with the line it was read from.
+
+The pages come in dialects that have changed over the years (a 2017 Graph page, a page published
+today, an AWS page with its anchors inline or on a line of their own), so the helpers here accept
+what GFM accepts (a table separator of one dash) and know the lines that stand between a title and
+its description without being prose: anchors, rules, a ``Namespace:`` line, notes, includes.
 """
 
 from __future__ import annotations
@@ -14,6 +19,14 @@ from conformance.errors import DerivationError
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\(([^)]*)\)")
 _HTML_ANCHOR = re.compile(r"<a\s+name=\"[^\"]*\"\s*>\s*</a>")
+# Lines between a title and its description that are not prose: a thematic break (AWS pages put
+# ``--------`` around their titles), an anchor on its own line (today's AWS pages), Graph's
+# ``Namespace: microsoft.graph`` line, a note or other block quote, an include.
+_NOT_PROSE = re.compile(
+    r"^(?:[-*_](?:\s*[-*_]){2,}|(?:<a\s+name=\"[^\"]*\"\s*>\s*</a>\s*)+|Namespace:\s*[\w.]+|>.*"
+    r"|\[!INCLUDE.*|\[!div.*)$",
+    re.I,
+)
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
 
 
@@ -83,8 +96,8 @@ def split_row(line: str) -> tuple[str, ...]:
 
 
 def is_separator(line: str) -> bool:
-    """True for the ``|:---|---|`` line under a table header."""
-    return bool(re.match(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$", line))
+    """True for the ``|:---|---|`` line under a table header (GFM: one dash a cell is enough)."""
+    return bool(re.match(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$", line))
 
 
 def table_at(lines: list[Line], start: int) -> tuple[tuple[str, ...], list[TableRow], int]:
@@ -143,11 +156,20 @@ def link(text: str) -> tuple[str, str] | None:
     return (m.group(1).strip(), m.group(2).strip()) if m else None
 
 
+def is_prose(text: str) -> bool:
+    """False for lines around a description that are not prose (see ``_NOT_PROSE``)."""
+    t = text.strip()
+    return (
+        bool(t) and not _NOT_PROSE.match(t) and not t.startswith(("|", "#", "<!--", "```", "~~~"))
+    )
+
+
 def first_paragraph(lines: list[Line], start: int) -> tuple[str, int]:
     """The first prose paragraph at or after ``lines[start]`` and the line it begins on.
 
-    Blank lines, HTML comments, includes and headings before it are skipped; it ends at a blank line
-    or a heading, and must come before the next heading.
+    Blank lines, HTML comments, includes, anchors, rules, a ``Namespace:`` line, notes and tables
+    before it are skipped; it must come before the next heading, and ends at a blank line, a
+    heading, a table, a code fence or a line that is not prose.
     """
     i = start
     in_comment = False
@@ -155,16 +177,16 @@ def first_paragraph(lines: list[Line], start: int) -> tuple[str, int]:
         t = lines[i].text.strip()
         if in_comment or t.startswith("<!--"):
             in_comment = "-->" not in t
-        elif t.startswith("#"):
+        elif heading(t) is not None:
             return "", lines[i].number
-        elif t and not t.startswith("[!INCLUDE") and not t.startswith("|") and t != "---":
+        elif is_prose(t):
             break
         i += 1
     if i >= len(lines):
         return "", lines[-1].number if lines else 1
     first = lines[i].number
     para: list[str] = []
-    while i < len(lines) and lines[i].text.strip() and not lines[i].text.lstrip().startswith("#"):
+    while i < len(lines) and is_prose(lines[i].text):
         para.append(lines[i].text)
         i += 1
     return plain_text(unescape(" ".join(para))), first
