@@ -6,18 +6,22 @@ is walked again with the same compiled validator's ``iter_errors``, whose errors
 instance path, the keyword and the absolute location of the rule in the catalog: from those come
 findings with the schema's ``x-source`` sentence, drift told apart from violations, and the branch
 of a nullable object's ``anyOf`` that the document was meant for. The verdict and its explanation
-cannot disagree on what a pattern or a ``date-time`` means, as one engine gives both; should the
-explanation still come back empty, that is a finding of its own, not a crash and not a pass.
+cannot disagree on what a pattern or a ``date-time`` means, as one engine gives both, compiled
+once with the guards that make our formats exact (``conformance.formats``); a guard's failure is
+reported as the format failure it stands for. Should the explanation still come back empty, that
+is a finding of its own, not a crash and not a pass.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from conformance.catalog import Catalog, CatalogEntry, default_catalog
 from conformance.findings import Finding, Kind, Location, Rule, shorten
+from conformance.formats import exact, guard_of
 
 if TYPE_CHECKING:
     import jsonschema_rs
@@ -37,13 +41,15 @@ class SchemaValidator:
         self.schema = catalog.schema(entry.name)
         # (absolute keyword location, keyword) -> what _rule_node found there.
         self._rules: dict[tuple[str, str], tuple[dict[str, Any], Any, Rule | None]] = {}
+        # absolute location of a failed pattern -> that of the format it guards, or None.
+        self._guarded: dict[str, str | None] = {}
 
     @cached_property
     def _fast(self) -> jsonschema_rs.Validator:
         import jsonschema_rs
 
         return jsonschema_rs.validator_for(
-            self.schema, validate_formats=True, registry=self.catalog.rs_registry
+            exact(self.schema), validate_formats=True, registry=self.catalog.rs_registry
         )
 
     def is_valid(self, document: Any) -> bool:
@@ -94,6 +100,11 @@ class SchemaValidator:
     def _findings_of(self, error: Any, location: Location) -> Iterator[Finding]:
         keyword = error.kind.name
         key = (error.absolute_keyword_location, keyword)
+        guarded = self._format_guarded(error) if keyword == "pattern" else None
+        if guarded is not None:
+            # One of our guards: the format's failure, told as the engine tells its own.
+            keyword = "format"
+            key = (guarded, keyword)
         found = self._rules.get(key)
         if found is None:
             found = self._rules[key] = self._rule_node(*key)
@@ -118,8 +129,14 @@ class SchemaValidator:
         actual = f"<{_json_type(error.instance)}>" if keyword == "type" else shorten(error.instance)
         expected = f"<{value}>" if keyword == "format" else shorten(value)
         message = error.message
+        if guarded is not None:
+            # The engine's wording and JSON rendering, so that a value failing both the
+            # engine's check and the guard gives the same finding twice (one is dropped).
+            message = f'{json.dumps(error.instance, ensure_ascii=False)} is not a "{value}"'
+        # "" is no value a vendor could add to an enum: it is a placeholder, so a violation.
+        drift = _DRIFT_KEYWORDS.get(keyword) if error.instance != "" else None
         yield Finding(
-            kind=_DRIFT_KEYWORDS.get(keyword, "violation"),
+            kind=drift or "violation",
             location=location,
             schema=self.entry.name,
             pointer=pointer,
@@ -129,6 +146,22 @@ class SchemaValidator:
             actual=actual,
             rule=rule,
         )
+
+    def _format_guarded(self, error: Any) -> str | None:
+        """The absolute location of the ``format`` keyword a failed ``pattern`` guards (see
+        ``conformance.formats``), or None for a pattern of the schema's own."""
+        location: str = error.absolute_keyword_location
+        if location in self._guarded:
+            return self._guarded[location]
+        found = None
+        guard = guard_of(error.kind.pattern, location)
+        if guard is not None:
+            name, places = guard
+            # The guard stands where the catalog's schema has that format; a pattern the schema
+            # itself spells like a guard stands anywhere else, and stays a pattern.
+            found = next((p for p in places if self._rule_node(p, "format")[1] == name), None)
+        self._guarded[location] = found
+        return found
 
     def _rule_node(self, location: str, keyword: str) -> tuple[dict[str, Any], Any, Rule | None]:
         """The schema object holding a failed keyword, the keyword's value there, and the rule
@@ -186,9 +219,23 @@ def _leaves(error: Any) -> Iterator[Any]:
 
 def _without_redundant(found: list[Finding]) -> list[Finding]:
     """A value of the wrong type says all there is to say about it: drop the other keywords'
-    findings at that pointer (an integer Status is a type violation, not also enum drift)."""
+    findings at that pointer (an integer Status is a type violation, not also enum drift).
+
+    A value failing a format both by the engine's own check and by our guard for it (see
+    ``conformance.formats``) has failed once: one finding per pointer and format.
+    """
     mistyped = {f.pointer for f in found if f.keyword == "type"}
-    return [f for f in found if f.keyword == "type" or f.pointer not in mistyped]
+    formats: set[tuple[str, str | None]] = set()
+    kept = []
+    for f in found:
+        if f.keyword != "type" and f.pointer in mistyped:
+            continue
+        if f.keyword == "format":
+            if (f.pointer, f.expected) in formats:
+                continue
+            formats.add((f.pointer, f.expected))
+        kept.append(f)
+    return kept
 
 
 def _order(finding: Finding) -> tuple[int, int, str]:
