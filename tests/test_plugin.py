@@ -148,7 +148,7 @@ def test_assert_conforms_failure_reads_well(pytester: pytest.Pytester) -> None:
             'E             expected "^(?:(([1-9][0-9]*)|0))$", got "01"',
             'E             rule: "The number of documents added from the data source up to now in'
             ' the data source sync." (kendra-2019-02-03.service-2.json, shape'
-            ' DataSourceSyncJobMetrics, line 70)',
+            " DataSourceSyncJobMetrics, line 70)",
             "test_jobs.py:*: AssertionError",
         ]
     )
