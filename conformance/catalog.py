@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from conformance.errors import CatalogError
+from conformance.formats import exact
 
 if TYPE_CHECKING:
     import jsonschema_rs
@@ -257,7 +258,8 @@ class Catalog:
         Every schema it refers to, transitively, is copied under ``$defs`` by its catalog name
         (without its own ``$id`` and ``$schema``), and every ``$ref`` is rewritten to point
         there: ``#/$defs/<name>``, and ``#`` for the schema itself. The result resolves with no
-        registry; ``$schema`` (Draft 2020-12) and the URN ``$id`` stay at the top only.
+        registry; ``$schema`` (Draft 2020-12) and the URN ``$id`` stay at the top only. Our
+        formats carry the guards the engine compiles with (``formats.exact``).
         """
         self.check_references()
         root = self.get(name).name
@@ -282,7 +284,9 @@ class Catalog:
 
         copies: dict[str, dict[str, Any]] = {}
         for current in order:  # grows while it is walked: a breadth-first closure
-            copies[current] = _with_refs(self._schemas[current], local_to(current))
+            # With the format guards as patterns: a tool that knows no edm-duration, or whose
+            # date-time check has holes, then checks them as this engine does.
+            copies[current] = exact(_with_refs(self._schemas[current], local_to(current)))
         top = copies[root]
         defs = dict(top.get("$defs", {}))
         for other in sorted(order[1:]):
@@ -320,8 +324,6 @@ class Catalog:
     def rs_registry(self) -> jsonschema_rs.Registry:
         """A ``jsonschema_rs.Registry`` of every schema, for the fast engine."""
         import jsonschema_rs
-
-        from conformance.formats import exact
 
         self.check_references()
         # Guarded as the engine must see them (conformance.formats); the schemas stay as written.

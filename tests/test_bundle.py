@@ -218,3 +218,16 @@ def test_bundle_needs_show(capsys: pytest.CaptureFixture[str]) -> None:
         main(["schemas", "--bundle"])
     assert exited.value.code == 2
     assert "--bundle goes with 'schemas show NAME'" in capsys.readouterr().err
+
+
+def test_a_bundle_checks_our_formats_in_tools_that_do_not_know_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The jsonschema library knows no edm-duration and, without rfc3339-validator, checks no
+    date-time: the bundle's guard patterns still reject what the engine rejects."""
+    schema = bundle(capsys, "graph.synchronizationJob")
+    plain = Draft202012Validator(schema)  # no format checker at all
+    job = {"schedule": {"interval": "P10675199DT2H48M5.4775807S", "state": "Active"}}
+    assert plain.is_valid(job)
+    assert not plain.is_valid({"schedule": {"interval": "P1Y", "state": "Active"}})
+    assert not plain.is_valid({"status": {"steadyStateFirstAchievedTime": "201*-07-19T14:55:58Z"}})
