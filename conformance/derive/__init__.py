@@ -69,8 +69,9 @@ def read_page(page: Page) -> list[TypeDoc]:
             page.name,
             1,
             "not a page format this deriver reads: expected a Graph resource page (a 'Property |"
-            " Type | Description' table) or an AWS data-type page ('## Contents' with 'Type:'"
-            " lines)",
+            " Type | Description' table), a Graph enum page ('Member | Value | Description'),"
+            " an AWS data-type page ('## Contents' with 'Type:' lines) or an AWS operation page"
+            " ('## Response Elements'); a vendor model goes in as a CSDL or service-2.json file",
         )
     return [_with_origin(d, page.origin) for d in docs]
 
