@@ -599,3 +599,17 @@ def test_the_readme_tables_are_what_the_schemas_say() -> None:
     assert source_table() in readme
     assert disagreement_table() in readme
     assert disagreement_table().count("\n") >= 7  # header, rule and the five disagreements
+
+
+def test_the_whole_installed_kendra_model_derives_and_compiles() -> None:
+    """Every structure of the model (lists of lists, maps of ranged values included) maps."""
+    import jsonschema_rs
+
+    name, text = installed_model("kendra")
+    schemas = derive_pages([], models=[Page(name, text)])
+    assert len(schemas) > 200
+    registry = jsonschema_rs.Registry([(s["$id"], s) for s in schemas.values()])
+    for schema in schemas.values():
+        jsonschema_rs.validator_for(schema, registry=registry, validate_formats=True)
+    snapshots = schemas["kendra.GetSnapshotsResponse"]["properties"]["SnapshotsData"]
+    assert snapshots["items"]["type"] == "array"

@@ -39,6 +39,8 @@ _SCALARS = {
 }
 _NAME = re.compile(r"[A-Za-z_][\w]*")
 _TAG = re.compile(r"<[^>]*>")
+# Lists of lists of ... are written out; a list that contains itself would never end.
+_MAX_DEPTH = 8
 # botocore's largest models are a few MB; anything past this is not a service model.
 MAX_MODEL_BYTES = 64 * 1024 * 1024
 
@@ -243,18 +245,23 @@ def _written(
         return f"{shape_name} object", []
     if kind == "list":
         member = target.get("member")
-        if depth > 0 or not isinstance(member, dict) or not isinstance(member.get("shape"), str):
+        if (
+            depth > _MAX_DEPTH
+            or not isinstance(member, dict)
+            or not isinstance(member.get("shape"), str)
+        ):
             raise DerivationError(
-                document, line, f"list shape {shape_name!r}: only lists of scalars or structures"
+                document, line, f"list shape {shape_name!r} has no member shape, or nests too deep"
             )
         inner, inner_constraints = _written(member["shape"], shapes, document, line, depth + 1)
         constraints.extend(inner_constraints)
         bound("Array Members", "number")
-        return f"Array of {inner}s", constraints
+        nested = inner.startswith(("Array of ", "String to "))
+        return f"Array of {inner}" if nested else f"Array of {inner}s", constraints
     if kind == "map":
         key, value = target.get("key"), target.get("value")
         if (
-            depth > 0
+            depth > _MAX_DEPTH
             or not isinstance(key, dict)
             or not isinstance(value, dict)
             or not isinstance(value.get("shape"), str)

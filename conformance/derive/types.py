@@ -326,10 +326,10 @@ def _apply(
                 "AWS validates the pattern against the whole value; anchored here because"
                 " JSON Schema's pattern is a search"
             )
-    elif label == "Valid Values":
-        target("value")["enum"] = [v.strip() for v in _code(constraint).split("|") if v.strip()]
-    elif label == "Valid Range":
-        target("value").update(_bounds(constraint, member, "minimum", "maximum"))
+    elif base == "Valid Values":
+        target(part)["enum"] = [v.strip() for v in _code(constraint).split("|") if v.strip()]
+    elif base == "Valid Range":
+        target(part).update(_bounds(constraint, member, "minimum", "maximum"))
     elif label == "Array Members":
         target("array").update(_bounds(constraint, member, "minItems", "maxItems"))
     elif label == "Map Entries":
