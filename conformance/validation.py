@@ -109,6 +109,10 @@ class SchemaValidator:
         if found is None:
             found = self._rules[key] = self._rule_node(*key)
         rule_node, value, rule = found
+        if rule_node.get("x-catalog", {}).get("kind") == "enum":
+            # A value an enum type rejects: the sentence to quote is the property's that refers
+            # to the type (``reason``: "Code signifying why..."), not the type's own.
+            rule = self._referrer_rule(error.evaluation_path) or rule
         pointer = _pointer(error.instance_path)
         if keyword == "additionalProperties" and isinstance(error.instance, dict):
             # One finding per unknown property, pointing at the property itself.
@@ -162,6 +166,28 @@ class SchemaValidator:
             found = next((p for p in places if self._rule_node(p, "format")[1] == name), None)
         self._guarded[location] = found
         return found
+
+    def _referrer_rule(self, evaluation_path: Any) -> Rule | None:
+        """The rule of the nearest node with an ``x-source`` before the last ``$ref`` of an
+        error's evaluation path (the path from this schema's root, through every ``$ref``)."""
+        node: Any = self.schema
+        current: Rule | None = _rule(node)
+        referrer: Rule | None = None
+        for token in evaluation_path:
+            if token == "$ref" and isinstance(node, dict) and isinstance(node.get("$ref"), str):
+                referrer = current
+                name = self.catalog.name_of(node["$ref"])
+                if name is None:
+                    return None
+                node = self.catalog.schema(name)
+            elif isinstance(node, dict) and str(token) in node:
+                node = node[str(token)]
+            elif isinstance(node, list) and isinstance(token, int) and token < len(node):
+                node = node[token]
+            else:
+                return None
+            current = _rule(node) or current
+        return referrer
 
     def _rule_node(self, location: str, keyword: str) -> tuple[dict[str, Any], Any, Rule | None]:
         """The schema object holding a failed keyword, the keyword's value there, and the rule

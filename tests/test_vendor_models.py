@@ -613,3 +613,20 @@ def test_the_whole_installed_kendra_model_derives_and_compiles() -> None:
         jsonschema_rs.validator_for(schema, registry=registry, validate_formats=True)
     snapshots = schemas["kendra.GetSnapshotsResponse"]["properties"]["SnapshotsData"]
     assert snapshots["items"]["type"] == "array"
+
+
+def test_a_rejected_enum_value_quotes_the_property_not_the_enum_type() -> None:
+    """The page's sentence for the property stays the rule, though the model made it an enum."""
+    found = ENGINE.findings(
+        {"status": {"quarantine": {"reason": ""}, "code": 7}}, "graph.synchronizationJob", WHERE
+    )
+    rules = {f.pointer: f.rule for f in found}
+    reason = rules["/status/quarantine/reason"]
+    assert reason is not None
+    assert (reason.document, reason.text) == (
+        "graph-synchronizationStatus.md",
+        "Code signifying why the quarantine was imposed",
+    )
+    code = rules["/status/code"]
+    assert code is not None
+    assert code.text == "Job's current status code"
