@@ -208,7 +208,7 @@ _GRAPH_ERRORS = (
 )
 _GRAPH_QUARANTINE = (
     "EncounteredQuarantineException",
-    "EncounteredTooManyErrors",
+    "TooManyDeletes",
     "IngestionInterrupted",
     "QuarantinedOnDemand",
 )
@@ -223,7 +223,7 @@ def _execution(rng: random.Random, t: float, template: Document, failed: bool) -
     for key in execution:
         if key.startswith("count"):
             execution[key] = rng.randrange(0, scale)
-    execution["state"] = "Failed" if failed else rng.choice(("Succeeded", "Succeeded", "Warning"))
+    execution["state"] = "Failed" if failed else rng.choice(("Succeeded", "Succeeded", "EntryLevelErrors"))
     if failed:
         code, message = rng.choice(_GRAPH_ERRORS)
         execution["error"] = {"code": code, "message": message, "tenantActionable": True}
@@ -239,7 +239,7 @@ def _graph_defect(rng: random.Random, status: Document) -> str:
     if kind == "enum-drift":
         status["code"] = "Disabled"
     elif kind == "property-drift":
-        status["troubleshootingUrl"] = "https://aka.ms/provisioning-troubleshooting"
+        status["provisioningInsights"] = {"lastRunSummary": "https://aka.ms/provisioning"}
     elif kind == "bad-date-time":
         status["steadyStateLastAchievedTime"] = "2023-11-14 22:13:20Z"
     elif kind == "string-count":
@@ -508,7 +508,7 @@ def _har_entry(rng: random.Random, document: Document, t: float) -> Document:
             "schedule": {"interval": "PT40M", "state": "Active"},
             "status": document,
             "synchronizationJobSettings": [
-                {"key": "QuarantineTooManyDeletesThreshold", "value": "500"}
+                {"name": "QuarantineTooManyDeletesThreshold", "value": "500"}
             ],
         }
         body = orjson.dumps(document).decode()
