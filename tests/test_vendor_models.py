@@ -410,6 +410,7 @@ def test_the_kendra_page_and_model_agree_so_nothing_is_recorded() -> None:
     ("text", "line"),
     [
         ("[1, 2]", 1),
+        ("[" * 100_000, 1),
         ('{"metadata": {"serviceId": "kendra"}}', 1),
         ('{"metadata": {}, "shapes": {}}', 1),
         (

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.catalog import property_reference
+from conformance.derive import jsondoc
 from conformance.derive import types as T
 from conformance.derive.aws_page import looks_like_aws_page, read_aws_page
 from conformance.derive.botocore_model import installed_model, looks_like_botocore, read_botocore
@@ -157,11 +158,10 @@ def derive_sources(sources: Path) -> dict[str, dict[str, Any]]:
     it) and the overlay."""
     manifest_path = sources / MANIFEST
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        text = manifest_path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DerivationError(str(manifest_path), 1, "no sources manifest here") from None
-    except json.JSONDecodeError as exc:
-        raise DerivationError(str(manifest_path), exc.lineno, exc.msg) from None
+    manifest = jsondoc.load(text, str(manifest_path))
     if not isinstance(manifest, dict):
         raise DerivationError(str(manifest_path), 1, "the manifest must be a JSON object")
     pages = [

@@ -16,12 +16,12 @@ from __future__ import annotations
 import gzip
 import html
 import importlib.util
-import json
 import re
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
+from conformance.derive import jsondoc
 from conformance.derive.model import Constraint, Member, SourceRef, TypeDoc
 from conformance.errors import DerivationError
 
@@ -125,12 +125,7 @@ def read_botocore(text: str, document: str, roots: Collection[str] | None = None
     """
     if len(text) > MAX_MODEL_BYTES:
         raise DerivationError(document, 1, f"larger than {MAX_MODEL_BYTES} bytes; not read")
-    try:
-        model = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DerivationError(
-            document, exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})"
-        ) from None
+    model = jsondoc.load(text, document)
     if not isinstance(model, dict) or not isinstance(model.get("shapes"), dict):
         raise DerivationError(document, 1, "not a botocore service model: no 'shapes' object")
     metadata = model.get("metadata")

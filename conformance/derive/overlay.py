@@ -12,10 +12,10 @@ issues, and a description where the sources give none (Graph's CSDL fragments ca
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from typing import Any
 
+from conformance.derive import jsondoc
 from conformance.derive.model import Constraint, Example, Member, SourceRef, TypeDoc
 from conformance.errors import DerivationError
 
@@ -62,12 +62,7 @@ class Overlay:
 def read_overlay(text: str, document: str) -> Overlay:
     """The overlay's types, its corrections (``apply_corrections``) and its refinements
     (``apply_refinements``)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DerivationError(
-            document, exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})"
-        ) from None
+    data = jsondoc.load(text, document)
     if not isinstance(data, dict):
         raise DerivationError(document, 1, "the overlay must be a JSON object")
     for key in ("types", "corrections", "refinements"):
