@@ -223,7 +223,9 @@ def _execution(rng: random.Random, t: float, template: Document, failed: bool) -
     for key in execution:
         if key.startswith("count"):
             execution[key] = rng.randrange(0, scale)
-    execution["state"] = "Failed" if failed else rng.choice(("Succeeded", "Succeeded", "EntryLevelErrors"))
+    execution["state"] = (
+        "Failed" if failed else rng.choice(("Succeeded", "Succeeded", "EntryLevelErrors"))
+    )
     if failed:
         code, message = rng.choice(_GRAPH_ERRORS)
         execution["error"] = {"code": code, "message": message, "tenantActionable": True}
