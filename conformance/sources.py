@@ -23,33 +23,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from conformance.findings import Finding, Location, Origin
+
+# The rules live in ``conformance.redaction``; re-exported for callers that know them from here.
+from conformance.redaction import REDACTED as REDACTED
+from conformance.redaction import SECRET_HEADERS as SECRET_HEADERS
+from conformance.redaction import redact_header as redact_header
+from conformance.redaction import redact_url as redact_url
 
 DEFAULT_INCLUDE = ("*.json", "*.ndjson", "*.jsonl", "*.har", "*.yaml", "*.yml")
 # A compressed or base64 body may not expand past this; a bigger one is refused, not inflated.
 DEFAULT_MAX_BODY = 64 * 1024 * 1024
-
-SECRET_HEADERS = frozenset(
-    {
-        "authorization",
-        "proxy-authorization",
-        "cookie",
-        "set-cookie",
-        "x-amz-security-token",
-        "x-api-key",
-        "api-key",
-        "ocp-apim-subscription-key",
-    }
-)
-_SECRET_WORDS = re.compile(r"token|secret|signature|password|credential|session", re.I)
-_SECRET_QUERY = re.compile(
-    r"^(x-amz-(signature|credential|security-token)|sig|signature|access_token|code|client_secret"
-    r"|token|api[-_]?key)$",
-    re.I,
-)
-REDACTED = "<redacted>"
 
 
 @dataclass(frozen=True)
@@ -88,29 +73,6 @@ class Lines:
 
 
 Item = Body | Finding | Lines
-
-
-def redact_header(name: str, value: str) -> str:
-    """The value to keep for a request header: secrets never leave the reader."""
-    if name.lower() in SECRET_HEADERS or _SECRET_WORDS.search(name):
-        return REDACTED
-    return value
-
-
-def redact_url(url: str) -> str:
-    """The URL with credentials and signature query parameters (SigV4 presigning) redacted."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    netloc = parts.netloc
-    if "@" in netloc:
-        netloc = f"{REDACTED}@{netloc.rsplit('@', 1)[1]}"
-    query = parts.query
-    pairs = parse_qsl(query, keep_blank_values=True)
-    if any(_SECRET_QUERY.match(k) for k, _ in pairs):
-        query = urlencode([(k, REDACTED if _SECRET_QUERY.match(k) else v) for k, v in pairs])
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 def make_origin(method: Any, url: Any, status: Any, headers: Iterable[tuple[Any, Any]]) -> Origin:
