@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from conformance.redaction import redact_text
+
 Kind = Literal[
     "violation", "enum-drift", "property-drift", "error-response", "unreadable", "unselected"
 ]
@@ -27,8 +29,13 @@ _SHORT = 80
 
 
 def shorten(value: Any, limit: int = _SHORT) -> str:
-    """A JSON rendering of a value, cut in the middle when longer than ``limit`` characters."""
+    """A JSON rendering of a value, cut in the middle when longer than ``limit`` characters.
+
+    Secrets the text quotes are redacted before it is cut: a cut could leave half of a token
+    without the name or shape that would have told it was one.
+    """
     text = value if isinstance(value, str) and value.startswith("<") else _dump(value)
+    text = redact_text(text)
     if len(text) <= limit:
         return text
     half = (limit - 5) // 2
@@ -117,7 +124,8 @@ class Finding:
 
     ``pointer`` is the JSON pointer of the value inside the body the document came in (so it
     includes ``location.within``); ``location`` is where that value stands in the file, when the
-    reader could tell, else where the document stands.
+    reader could tell, else where the document stands. ``message`` and ``actual`` are cleared of
+    the secrets ``conformance.redaction.redact_text`` recognises when the finding is made.
     """
 
     kind: Kind
@@ -129,6 +137,13 @@ class Finding:
     expected: str | None = None
     actual: str | None = None
     rule: Rule | None = None
+
+    def __post_init__(self) -> None:
+        # Whoever makes a finding (the engine, a reader, a front-end), the texts that quote a
+        # document or a recording leave it without the secrets ``redact_text`` recognises.
+        object.__setattr__(self, "message", redact_text(self.message))
+        if self.actual is not None:
+            object.__setattr__(self, "actual", redact_text(self.actual))
 
     @property
     def is_drift(self) -> bool:

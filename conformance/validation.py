@@ -10,6 +10,13 @@ cannot disagree on what a pattern or a ``date-time`` means, as one engine gives 
 once with the guards that make our formats exact (``conformance.formats``); a guard's failure is
 reported as the format failure it stands for. Should the explanation still come back empty, that
 is a finding of its own, not a crash and not a pass.
+
+A value that is a secret by its name (``access_token``, a ``client_secret`` pair...; see
+``conformance.redaction``) keeps its finding, but neither ``actual`` nor the message quotes it:
+the engine's messages quote the failing value, so for a value that is or holds a secret the
+message is the one a second validator compiled with jsonschema-rs's ``mask`` gives for the same
+error. That validator is compiled only when a secret is met, and masks the whole value, so every
+other message keeps the value a person needs to see.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from conformance.catalog import Catalog, CatalogEntry, default_catalog
 from conformance.findings import Finding, Kind, Location, Rule, shorten
 from conformance.formats import exact, guard_of
+from conformance.redaction import REDACTED, redact_text, redact_value, secret_at
 
 if TYPE_CHECKING:
     import jsonschema_rs
@@ -50,6 +58,18 @@ class SchemaValidator:
 
         return jsonschema_rs.validator_for(
             exact(self.schema), validate_formats=True, registry=self.catalog.rs_registry
+        )
+
+    @cached_property
+    def _masking(self) -> jsonschema_rs.Validator:
+        """The same validator, its messages quoting no value (for values that hold secrets)."""
+        import jsonschema_rs
+
+        return jsonschema_rs.validator_for(
+            exact(self.schema),
+            validate_formats=True,
+            registry=self.catalog.rs_registry,
+            mask=REDACTED,
         )
 
     def is_valid(self, document: Any) -> bool:
@@ -89,15 +109,16 @@ class SchemaValidator:
 
     def explain(self, document: Any, location: Location) -> list[Finding]:
         """The findings the engine's errors give for ``document``, most specific first."""
+        masked = _Masked(self, document)
         found = [
             finding
             for top in self._fast.iter_errors(document)
             for error in _leaves(top)
-            for finding in self._findings_of(error, location)
+            for finding in self._findings_of(error, location, masked)
         ]
         return sorted(_without_redundant(found), key=_order)
 
-    def _findings_of(self, error: Any, location: Location) -> Iterator[Finding]:
+    def _findings_of(self, error: Any, location: Location, masked: _Masked) -> Iterator[Finding]:
         keyword = error.kind.name
         key = (error.absolute_keyword_location, keyword)
         guarded = self._format_guarded(error) if keyword == "pattern" else None
@@ -114,10 +135,14 @@ class SchemaValidator:
             # to the type (``reason``: "Code signifying why..."), not the type's own.
             rule = self._referrer_rule(error.evaluation_path) or rule
         pointer = _pointer(error.instance_path)
+        path = list(error.instance_path)
+        secret = secret_at(masked.document, path)
         if keyword == "additionalProperties" and isinstance(error.instance, dict):
             # One finding per unknown property, pointing at the property itself.
             declared = ", ".join(sorted(rule_node.get("properties", {})))
             for name in error.kind.unexpected:
+                unknown = error.instance.get(name)
+                hidden = secret or secret_at(masked.document, [*path, name])
                 yield Finding(
                     kind="property-drift",
                     location=location,
@@ -126,17 +151,24 @@ class SchemaValidator:
                     keyword=keyword,
                     message=f"property {name!r} is not in the schema",
                     expected=shorten(f"<one of {declared}>", 120),
-                    actual=shorten(error.instance.get(name)),
+                    actual=REDACTED if hidden else shorten(redact_value(unknown)),
                     rule=rule,
                 )
             return
-        actual = f"<{_json_type(error.instance)}>" if keyword == "type" else shorten(error.instance)
+        shown = REDACTED if secret else redact_value(error.instance)
+        # A value that is or holds a secret: the engine's message would quote it.
+        hides = secret or shown is not error.instance
+        # A type says nothing of the value, so it is shown even for a secret.
+        actual = f"<{_json_type(error.instance)}>" if keyword == "type" else shorten(shown)
         expected = f"<{value}>" if keyword == "format" else shorten(value)
-        message = error.message
+        message = masked.message(error) if hides else error.message
         if guarded is not None:
             # The engine's wording and JSON rendering, so that a value failing both the
             # engine's check and the guard gives the same finding twice (one is dropped).
-            message = f'{json.dumps(error.instance, ensure_ascii=False)} is not a "{value}"'
+            quoted = REDACTED if hides else json.dumps(error.instance, ensure_ascii=False)
+            message = f'{quoted} is not a "{value}"'
+        # Before the cut, which could leave part of a secret without what tells it is one.
+        message = redact_text(message)
         # "" is no value a vendor could add to an enum: it is a placeholder, so a violation.
         drift = _DRIFT_KEYWORDS.get(keyword) if error.instance != "" else None
         yield Finding(
@@ -241,6 +273,38 @@ def _leaves(error: Any) -> Iterator[Any]:
         return
     for sub in fitting[0]:
         yield from _leaves(sub)
+
+
+class _Masked:
+    """The masking validator's messages for one document, found only when first asked for."""
+
+    def __init__(self, validator: SchemaValidator, document: Any) -> None:
+        self.validator = validator
+        self.document = document
+        self._messages: dict[tuple[Any, ...], str] | None = None
+
+    def message(self, error: Any) -> str:
+        """The message the masking validator gives for ``error``: the same error, no value."""
+        if self._messages is None:
+            self._messages = {}
+            for top in self.validator._masking.iter_errors(self.document):
+                for found in _every(top):
+                    self._messages.setdefault(_identity(found), found.message)
+        # An error the masking run did not give is told without its message: never the value.
+        return self._messages.get(_identity(error)) or f"{REDACTED} fails its {error.kind.name}"
+
+
+def _every(error: Any) -> Iterator[Any]:
+    """An error and, depth first, every error of the branches of its ``anyOf``/``oneOf``."""
+    yield error
+    for branch in getattr(error.kind, "context", None) or ():
+        for sub in branch:
+            yield from _every(sub)
+
+
+def _identity(error: Any) -> tuple[Any, ...]:
+    """What tells one error from another in two runs over the same document and schema."""
+    return (tuple(error.instance_path), tuple(error.schema_path), error.kind.name)
 
 
 def _without_redundant(found: list[Finding]) -> list[Finding]:
