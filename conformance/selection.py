@@ -7,7 +7,8 @@ reason (``--explain-selection`` prints it). A document no rule places, or one th
 schemas equally, gets a ``unselected`` finding: never a silent guess.
 
 Shape detection is memoised by the document's set of keys, so NDJSON streams of the same kind of
-document pay for it once.
+document pay for it once. A reason or error summary that quotes a document's value (an
+``@odata.context`` URL, an API error's message) quotes it redacted (``conformance.redaction``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from conformance.catalog import Catalog
 from conformance.config import Config
 from conformance.documents import Document, error_response
 from conformance.findings import Origin
+from conformance.redaction import redact_text
 
 GRAPH_TYPE = re.compile(r"^#?microsoft\.graph\.(\w+)$")
 KENDRA_TARGETS = {
@@ -89,7 +91,7 @@ class Selector:
                 )
         error = error_response(value, origin)
         if error is not None:
-            return Selection(None, "an API error body", error=error)
+            return Selection(None, "an API error body", error=redact_text(error))
         if isinstance(value, dict):
             found = self._annotations(value)
             if found is not None:
@@ -167,14 +169,18 @@ class Selector:
                 # By name or alias (a type's former name): the canonical name is reported.
                 name = self.catalog.get(f"graph.{m.group(1)}").name
                 return Selection(name, f"@odata.type {odata_type}")
-            return Selection(None, f"@odata.type {odata_type} names a type no schema describes")
+            return Selection(
+                None, f"@odata.type {redact_text(odata_type)} names a type no schema describes"
+            )
         context = value.get("@odata.context")
         if isinstance(context, str) and "#" in context:
             fragment = context.split("#", 1)[1]
             fragment = re.sub(r"\('[^']*'\)", "", fragment)
             for pattern, name in GRAPH_CONTEXTS:
                 if pattern.search(fragment):
-                    return Selection(self._canonical(name), f"@odata.context {context}")
+                    return Selection(
+                        self._canonical(name), f"@odata.context {redact_text(context)}"
+                    )
         return None
 
     def _request(self, origin: Origin) -> Selection | None:

@@ -79,7 +79,9 @@ class DocumentFile(pytest.File):
                     yield entry, None
         except Exception as exc:  # the readers report bad input as findings; this is a last net
             where = Location(shown_path(self.path))
-            yield None, Finding(kind="unreadable", location=where, message=f"cannot read: {exc}")
+            # The exception's kind, not its text: a parser's text may quote the file's bytes.
+            reason = f"cannot read: {type(exc).__name__}"
+            yield None, Finding(kind="unreadable", location=where, message=reason)
 
 
 class DocumentFailure(Exception):
