@@ -172,6 +172,9 @@ def redact_url(url: str) -> str:
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+# A host (a name, an address, or a bracketed IPv6 address, perhaps unclosed) and what follows
+# its colon, which is kept only when it is a port number.
+_AUTHORITY = re.compile(r"(?P<host>\[[0-9A-Za-z:.%]*\]?|[^:/\[\]@]*)(?P<port>:.*)?", re.S)
 
 
 def _unparseable(url: str) -> str:
@@ -182,12 +185,21 @@ def _unparseable(url: str) -> str:
     body = head[len(prefix) :]
     slashes = "//" if body.startswith("//") else ""
     body = body[len(slashes) :]
+    user = ""
     if "@" in body:
         # Wherever a broken URL put its "@", what comes before it may be a password.
-        body = f"{REDACTED}@{body.rsplit('@', 1)[1]}"
+        user, body = f"{REDACTED}@", body.rsplit("@", 1)[1]
+    if slashes:
+        authority, sep, path = body.partition("/")
+        found = _AUTHORITY.fullmatch(authority)
+        if found is None:
+            authority = REDACTED
+        elif found["port"] and not found["port"][1:].isdigit():
+            authority = f"{found['host']}:{REDACTED}"  # "host:password" with no "@" to tell
+        body = f"{authority}{sep}{path}"
     body = _scrub_values(_redact_parameters(body))
     cut = (f"?{REDACTED}" if tail.startswith("?") else "") + (f"#{REDACTED}" if "#" in tail else "")
-    return f"{prefix}{slashes}{body}{cut}"
+    return f"{prefix}{slashes}{user}{body}{cut}"
 
 
 # --- Free text ------------------------------------------------------------------------------------
