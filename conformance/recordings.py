@@ -1,22 +1,70 @@
 """Recorded traffic: HAR 1.2 files and VCR cassettes, read into bodies with their requests.
 
-HAR files are streamed entry by entry (ijson), so a 1 GiB capture is read in flat memory.
+Recordings come from browsers, proxies, test tools and hand edits, and are read as hostile input.
+A reader that trusts a field's type crashes on the first odd file; one that keeps one of two
+duplicate keys may validate a body other than the one a client reads, and pass a violation; a
+container with no bound on nesting, token size or aliases lets a few kilobytes cost gigabytes. So
+every field is checked for its JSON type before use, and an entry or interaction that cannot be
+read is one ``unreadable`` finding at its place (its number, and the JSON pointer of the bad field
+inside it), after which the next one is read. A file that holds nothing to validate is a finding
+too, never a silent pass. Messages name types, sizes and positions, never the recorded bytes.
+
+HAR files are streamed event by event (``ijson.basic_parse``). Only the fields a body needs are
+built (request method, URL and headers; response status, headers and content); everything else is
+skipped by counting brackets, so memory grows neither with a file's size nor with its nesting.
+Containers may nest ``MAX_DEPTH`` levels at most, and no single JSON token may be longer than
+``token_limit`` of the body limit.
+
 Cassettes (vcrpy and pytest-recording write YAML or JSON; schemathesis writes its own variant) are
-small and loaded whole, with YAML's safe loader only: a tag that would construct an object is an
-unreadable input, never executed.
+small and loaded whole. YAML anchors and aliases are refused while the file is composed, before
+anything is expanded (a kilobyte of nested aliases expands to gigabytes, and cassettes need
+none), and interactions are constructed one at a time with the safe constructor only: a tag that
+would construct an object is that interaction's finding, never executed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import functools
+import json
+import re
+from collections.abc import Generator, Iterator
+from datetime import date
 from typing import IO, Any
 
 from conformance.findings import Finding, Location
 from conformance.sources import Body, BodyError, Item, decode_body, make_origin
 
+MAX_DEPTH = 64
+"""How many arrays and objects may be open at once in a HAR or cassette, counted from its root.
 
-def _unreadable(location: Location, message: str) -> Finding:
-    return Finding(kind="unreadable", location=location, message=message)
+Bodies do not count (a HAR body is a string inside its entry): this bounds the recording's own
+structure, where a response body sits at level 6 and the deepest parts of real recordings
+(browsers' initiator stacks, a level per asynchronous caller) stay well below. An entry or
+interaction that nests deeper is unreadable; the rest of the file is read.
+"""
+
+
+def token_limit(max_body: int) -> int:
+    """The longest single JSON token (a string, mostly) a HAR file may hold: twice the body limit.
+
+    A body is one string in its entry: base64 makes it 4/3 as long, JSON escapes at most about
+    twice. A longer token cannot hold a body the limit allows, and yajl would keep it whole in
+    memory; the file is unreadable from that token on (the entries before it are kept).
+    """
+    return 2 * max_body + _CHUNK
+
+
+def _unreadable(location: Location, message: str, pointer: str = "") -> Finding:
+    return Finding(kind="unreadable", location=location, message=message, pointer=pointer)
+
+
+class _Bad(Exception):
+    """A field that cannot be read: its JSON pointer inside the entry, and why."""
+
+    def __init__(self, pointer: str, message: str) -> None:
+        super().__init__(message)
+        self.pointer = pointer
+        self.message = message
 
 
 def _is_json_type(mime: str) -> bool:
@@ -24,146 +72,839 @@ def _is_json_type(mime: str) -> bool:
     return not mime or mime.endswith(("/json", "+json")) or "json" in mime
 
 
+_MEDIA_TYPE = re.compile(r"[\w.+-]{1,60}/[\w.+-]{1,60}")
+_JSON_TEXT = re.compile(r"[ \t\r\n]*[\[{]")
+
+
+def _json_body(text: str, mime: str, where: Location, origin: Any, pointer: str) -> Item:
+    """The body, unless neither its type nor its first character says it is JSON."""
+    if not _is_json_type(mime) and not _JSON_TEXT.match(text):
+        # A plain media type is named; anything else in the field is recorded text, not named.
+        what = mime.split(";", 1)[0].strip() if mime else "not JSON"
+        what = what if what == "not JSON" or _MEDIA_TYPE.fullmatch(what) else "a non-JSON type"
+        return _unreadable(where, f"response body is {what}, not JSON", pointer)
+    return Body(text, where, origin)
+
+
+# --- Field types ----------------------------------------------------------------------------------
+
+# JSON's names for HAR fields; cassettes are YAML first, and say mapping and list.
+_JSON_WORDS: dict[type, str] = {dict: "an object", list: "an array"}
+_YAML_WORDS: dict[type, str] = {dict: "a mapping", list: "a list"}
+
+
+def _kind(value: Any, words: dict[type, str]) -> str:
+    """What a value is, in the words of its format (never the value itself)."""
+    if isinstance(value, _Skipped):
+        return words[value.kind]
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a decimal number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bytes):
+        return "binary data"
+    if isinstance(value, date):
+        return "a date"
+    for kind, word in words.items():
+        if isinstance(value, kind):
+            return word
+    if value is _TOO_DEEP:
+        return "nested too deeply"
+    return f"a {type(value).__name__}"
+
+
+def _segment(pointer: str) -> str:
+    """How a message names the field at ``pointer``: 'text', or item 3 of a list."""
+    last = pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+    return f"item {last}" if last.isdigit() else f"'{_short(last)}'"
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= 40 else f"{name[:37]}..."
+
+
+def _wrong(pointer: str, value: Any, expected: str, words: dict[type, str]) -> _Bad:
+    return _Bad(pointer, f"{_segment(pointer)} is {_kind(value, words)}, expected {expected}")
+
+
+def _at(base: str, key: object) -> str:
+    """``base`` and one more JSON pointer token."""
+    return f"{base}/{str(key).replace('~', '~0').replace('/', '~1')}"
+
+
+def _field(
+    obj: dict[Any, Any], key: str, kind: type, base: str, expected: str, words: dict[type, str]
+) -> Any:
+    """``obj[key]`` when it is of ``kind``; None when absent or null (it carries nothing)."""
+    value = obj.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise _wrong(_at(base, key), value, expected, words)
+    return value
+
+
+def _status(value: Any, pointer: str, words: dict[type, str]) -> int | None:
+    """An HTTP status: an integer, or a string of digits as some tools write it."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 3:
+        return int(value)
+    raise _wrong(pointer, value, "an integer HTTP status", words)
+
+
 # --- HAR ------------------------------------------------------------------------------------------
+
+_CHUNK = 64 * 1024
+_MAX_CHUNK = 8 * 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
+_OPEN = frozenset({"start_map", "start_array"})
+_CLOSE = frozenset({"end_map", "end_array"})
+
+# The fields of an entry that are built, by name; ``None`` is a leaf (a scalar is expected) and a
+# one-item list a list of such items. Every other field is skipped unread.
+_Spec = dict[str, "_Spec"] | list["_Spec"] | None
+_HEADERS: _Spec = [{"name": None, "value": None}]
+_ENTRY: _Spec = {
+    "request": {"method": None, "url": None, "headers": _HEADERS},
+    "response": {
+        "status": None,
+        "headers": _HEADERS,
+        "content": {"text": None, "encoding": None, "mimeType": None},
+    },
+}
+_UNKNOWN: _Spec = {}
+
+
+class _Skipped:
+    """A container where a scalar was expected: skipped unread, and only its kind kept."""
+
+    __slots__ = ("kind",)
+
+    def __init__(self, kind: type) -> None:
+        self.kind = kind
+
+
+class _TokenTooLong(Exception):
+    """One JSON token outgrew ``token_limit``: raised by the feed, through ijson, to the reader."""
+
+
+class _Feed:
+    """The HAR stream as ijson reads it: BOM dropped, and reads that grow while one token lasts.
+
+    yajl re-scans a token that spans reads from its start at every read, so a 64 MiB string read
+    64 KiB at a time is scanned a thousand times over (12 s). A read after which the reader took
+    no event means that one token spans it: the next read is twice as big, which keeps the cost
+    linear. The bytes read without an event are that token's size so far; past the cap it is
+    refused before yajl has all of it in memory.
+    """
+
+    def __init__(self, stream: IO[bytes], cap: int) -> None:
+        self.stream = stream
+        self.cap = cap
+        # Set by the reader at every event it takes; cleared here at every read.
+        self.moved = True
+        self.quiet = 0
+        self.size = _CHUNK
+        self.first = True
+
+    def read(self, size: int) -> bytes:
+        """At least one byte, unless at the end; ``size`` is ijson's wish, not followed."""
+        if size == 0:  # ijson asks once, to learn whether the stream gives bytes or str
+            return b""
+        if self.moved:
+            self.moved, self.quiet, self.size = False, 0, _CHUNK
+        else:
+            if self.quiet > self.cap:
+                raise _TokenTooLong
+            self.size = min(2 * self.size, _MAX_CHUNK)
+        data = self.stream.read(self.size)
+        if self.first:
+            # The README promises a BOM is accepted; yajl calls it an invalid character.
+            self.first = False
+            if data.startswith(_BOM):
+                data = data[3:]
+        self.quiet += len(data)
+        return data
+
+
+_YAJL_ERROR = re.compile(r"(?:lexical|parse) error: [^\n\\]*")
+
+
+def _yajl_reason(exc: Exception) -> str:
+    """yajl's own sentence, without the excerpt of the file it appends."""
+    match = _YAJL_ERROR.search(str(exc))
+    return match.group(0).strip().rstrip(".") if match else "the JSON is cut short or malformed"
 
 
 def read_har(stream: IO[bytes], name: str, max_body: int) -> Iterator[Item]:
-    """One body per HAR entry that has a response body; the request kept as its origin."""
+    """One body per HAR entry that has a response body; the request kept as its origin.
+
+    Everything that cannot be read is a finding: an entry (by its number, with the pointer of the
+    bad field), or the file (no ``log``, no ``entries``, no entry at all, malformed JSON).
+    """
     import ijson  # type: ignore[import-untyped]  # ships no type information
 
-    index = 0
+    feed = _Feed(stream, token_limit(max_body))
+    har = _Har(ijson.basic_parse(feed, use_float=True, buf_size=_CHUNK), feed, name, max_body)
     try:
-        for index, entry in enumerate(ijson.items(stream, "log.entries.item", use_float=True), 1):
-            yield _har_entry(entry, Location(name, entry=index, entry_kind="entry"), max_body)
+        yield from har.read()
     except ijson.JSONError as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        where = f" after entry {index}" if index else ""
-        yield _unreadable(Location(name), f"HAR file is not valid JSON{where}: {reason}")
+        yield har.stopped(f"HAR file is not valid JSON: {_yajl_reason(exc)}")
+    except _TokenTooLong:
+        yield har.stopped(
+            f"HAR file holds a JSON string (or other token) longer than {feed.cap} bytes, twice"
+            " the body limit: no body it holds could be allowed"
+        )
+
+
+class _Har:
+    """The event-by-event reading of one HAR file."""
+
+    def __init__(
+        self, events: Iterator[tuple[str, Any]], feed: _Feed, name: str, max_body: int
+    ) -> None:
+        self.events = events
+        self.feed = feed
+        self.name = name
+        self.max_body = max_body
+        self.entries = 0  # entries begun so far: the number of the current one
+        self.inside = False  # within an entry
+        self.done = 0  # entries read to their end
+        self.arrays = 0  # 'entries' arrays met
+        # The first thing wrong with the entry being built: its pointer and why.
+        self.problem: tuple[str, str] | None = None
+        # The pointer of the field being read in the entry, for damage that stops the reading.
+        self.at = ""
+
+    def _next(self) -> tuple[str, Any]:
+        self.feed.moved = True
+        return next(self.events)
+
+    def _file(self, message: str, pointer: str = "") -> Finding:
+        return _unreadable(Location(self.name), message, pointer)
+
+    def stopped(self, message: str) -> Finding:
+        """The finding for damage that stops the reading: at the entry it is in, if any."""
+        if self.inside:
+            where = Location(self.name, entry=self.entries, entry_kind="entry")
+            return _unreadable(where, f"{message}; the rest of the file is not read", self.at)
+        after = f" (after entry {self.done})" if self.done else ""
+        return _unreadable(Location(self.name), f"{message}{after}")
+
+    def _skip(self, event: str, depth: int) -> bool:
+        """Consume the value ``event`` begins, at container level ``depth``; True if too deep.
+
+        Nothing is built, so this costs the same whatever the value's size or depth.
+        """
+        if event not in _OPEN:
+            return False
+        room, level, deep = MAX_DEPTH - depth, 0, depth > MAX_DEPTH
+        feed = self.feed
+        for event, _ in self.events:
+            feed.moved = True
+            if event in _OPEN:
+                level += 1
+                deep = deep or level > room
+            elif event in _CLOSE:
+                if level == 0:
+                    return deep
+                level -= 1
+        return deep  # the events ended early: yajl raises for that at the next pull
+
+    def _trouble(self, pointer: str, message: str) -> None:
+        if self.problem is None:
+            self.problem = (pointer, message)
+
+    def _skip_noting(self, event: str, depth: int, pointer: str) -> None:
+        if self._skip(event, depth):
+            self._trouble(pointer, f"nests deeper than {MAX_DEPTH} levels of arrays and objects")
+
+    def _build(self, event: str, value: Any, spec: _Spec, pointer: str, depth: int) -> Any:
+        """The value ``event`` begins, built as far as ``spec`` asks and skipped beyond."""
+        if event == "start_map":
+            if not isinstance(spec, dict):
+                self._skip_noting(event, depth, pointer)
+                return _Skipped(dict)
+            built: dict[str, Any] = {}
+            while True:
+                event, key = self._next()
+                if event == "end_map":
+                    return built
+                sub = spec.get(key, _UNKNOWN)
+                self.at = pointer if sub is _UNKNOWN else _at(pointer, key)
+                event, value = self._next()
+                if sub is _UNKNOWN:
+                    # Not read, so not named either: an unknown key is recorded text.
+                    self._skip_noting(event, depth + 1, pointer)
+                    continue
+                at = self.at
+                if key in built:
+                    self._trouble(
+                        at,
+                        f"duplicate key '{key}': readers disagree on which value wins, so the"
+                        " entry is not read",
+                    )
+                    self._skip_noting(event, depth + 1, at)
+                    continue
+                built[key] = self._build(event, value, sub, at, depth + 1)
+        if event == "start_array":
+            if not isinstance(spec, list):
+                self._skip_noting(event, depth, pointer)
+                return _Skipped(list)
+            items: list[Any] = []
+            while True:
+                event, value = self._next()
+                if event == "end_array":
+                    return items
+                at = _at(pointer, len(items))
+                items.append(self._build(event, value, spec[0], at, depth + 1))
+        return value
+
+    def read(self) -> Iterator[Item]:
+        """Every entry's body or finding, in order, and the findings about the file."""
+        event, _ = self._next()
+        if event != "start_map":
+            kind = "an array" if event == "start_array" else "not an object"
+            yield self._file(f"not a HAR file: the JSON is {kind}, expected {{'log': {{...}}}}")
+            return
+        logs = good_logs = lists = 0
+        while True:
+            event, key = self._next()
+            if event == "end_map":
+                break
+            event, _ = self._next()
+            if key != "log":
+                if self._skip(event, 2):
+                    yield self._file(f"nests deeper than {MAX_DEPTH} levels outside the log")
+                continue
+            logs += 1
+            if logs == 2:
+                yield self._file("duplicate key 'log': every one is read", "/log")
+            if event != "start_map":
+                self._skip(event, 2)
+                kind = _kind(_Skipped(list) if event == "start_array" else _, _JSON_WORDS)
+                yield self._file(f"'log' is {kind}, expected an object", "/log")
+                continue
+            good_logs += 1
+            lists += yield from self._log()
+        for _ in self.events:  # trailing data after the root object is an error (raised here)
+            pass
+        if not logs:
+            yield self._file("not a HAR file: no 'log' object")
+        elif good_logs and not lists:
+            yield self._file("HAR 'log' has no 'entries' array", "/log")
+        elif self.arrays and not self.entries:
+            # Nothing to validate must not pass as validated: say so, and fail the run.
+            yield self._file("HAR file has no entries: nothing to validate", "/log/entries")
+
+    def _log(self) -> Generator[Item, None, int]:
+        """The entries of one ``log`` object; returns how many ``entries`` keys it had."""
+        lists = 0
+        while True:
+            event, key = self._next()
+            if event == "end_map":
+                return lists
+            event, value = self._next()
+            if key != "entries":
+                if self._skip(event, 3):
+                    yield self._file(f"nests deeper than {MAX_DEPTH} levels outside the entries")
+                continue
+            lists += 1
+            if lists == 2:
+                yield self._file("duplicate key 'entries': every list is read", "/log/entries")
+            if event != "start_array":
+                self._skip(event, 3)
+                kind = _kind(_Skipped(dict) if event == "start_map" else value, _JSON_WORDS)
+                yield self._file(f"'entries' is {kind}, expected an array", "/log/entries")
+                continue
+            self.arrays += 1
+            yield from self._entries()
+
+    def _entries(self) -> Iterator[Item]:
+        while True:
+            event, value = self._next()
+            if event == "end_array":
+                return
+            self.entries += 1
+            self.inside = True
+            where = Location(self.name, entry=self.entries, entry_kind="entry")
+            self.problem, self.at = None, ""
+            entry = self._build(event, value, _ENTRY, "", 4)
+            self.inside = False
+            self.done = self.entries
+            if self.problem is not None:
+                yield _unreadable(where, self.problem[1], self.problem[0])
+            else:
+                yield _har_entry(entry, where, self.max_body)
 
 
 def _har_entry(entry: Any, where: Location, max_body: int) -> Item:
+    try:
+        return _har_body(entry, where, max_body)
+    except _Bad as bad:
+        return _unreadable(where, bad.message, bad.pointer)
+
+
+def _har_headers(value: Any, pointer: str) -> list[tuple[str, str]]:
+    """A HAR header list: objects with a string ``name`` and ``value``."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _wrong(pointer, value, "an array of {name, value} objects", _JSON_WORDS)
+    headers = []
+    for index, header in enumerate(value):
+        at = _at(pointer, index)
+        if not isinstance(header, dict):
+            raise _wrong(at, header, "an object with name and value", _JSON_WORDS)
+        name = _field(header, "name", str, at, "a string", _JSON_WORDS)
+        text = _field(header, "value", str, at, "a string", _JSON_WORDS)
+        headers.append((name or "", text or ""))
+    return headers
+
+
+def _har_body(entry: Any, where: Location, max_body: int) -> Item:
+    words = _JSON_WORDS
     if not isinstance(entry, dict):
-        return _unreadable(where, "HAR entry is not an object")
-    request = entry.get("request") or {}
-    response = entry.get("response") or {}
-    headers = [(h.get("name", ""), h.get("value", "")) for h in request.get("headers") or ()]
-    origin = make_origin(request.get("method"), request.get("url"), response.get("status"), headers)
-    content = response.get("content") or {}
-    text = content.get("text")
+        raise _Bad("", f"HAR entry is {_kind(entry, words)}, expected an object")
+    request = _field(entry, "request", dict, "", "an object", words) or {}
+    response = _field(entry, "response", dict, "", "an object", words)
+    if response is None:
+        raise _Bad("/response", "HAR entry has no response")
+    origin = make_origin(
+        _field(request, "method", str, "/request", "a string", words),
+        _field(request, "url", str, "/request", "a string", words),
+        _status(response.get("status"), "/response/status", words),
+        _har_headers(request.get("headers"), "/request/headers"),
+    )
+    codings = [
+        value
+        for name, value in _har_headers(response.get("headers"), "/response/headers")
+        if name.lower() == "content-encoding"
+    ]
+    content = _field(response, "content", dict, "/response", "an object", words) or {}
+    text = _field(content, "text", str, "/response/content", "a string", words)
+    base64 = _field(content, "encoding", str, "/response/content", "a string", words)
+    mime = _field(content, "mimeType", str, "/response/content", "a string", words) or ""
     if not text:
-        return _unreadable(where, "HAR entry has no response body text (content.text)")
-    mime = str(content.get("mimeType") or "")
-    response_headers = {
-        str(h.get("name", "")).lower(): h.get("value") for h in response.get("headers") or ()
-    }
+        raise _Bad("/response/content/text", "HAR entry has no response body text")
     try:
         body = decode_body(
             text,
-            base64_encoded=content.get("encoding") == "base64",
-            encoding=response_headers.get("content-encoding"),
+            base64_encoded=(base64 or "").lower() == "base64",
+            encoding=", ".join(codings) or None,
             limit=max_body,
         )
     except BodyError as exc:
-        return _unreadable(where, str(exc))
-    if not _is_json_type(mime) and body.lstrip()[:1] not in ("{", "["):
-        return _unreadable(where, f"response body is {mime or 'not JSON'}, not JSON")
-    return Body(body, where, origin)
+        raise _Bad("/response/content/text", str(exc)) from None
+    return _json_body(body, mime, where, origin, "/response/content/text")
 
 
 # --- Cassettes ------------------------------------------------------------------------------------
 
+_INTERACTIONS = ("interactions", "http_interactions")
 
-def _load_cassette(data: bytes, name: str) -> Any:
-    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if stripped.startswith(b"{"):
-        import json
 
-        try:
-            return json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise BodyError(f"cassette is not valid JSON: {exc}") from None
-    import yaml
+class _Mapping(dict[Any, Any]):
+    """A mapping as loaded; ``pairs`` keeps every key and value in order when a key repeats."""
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        return yaml.load(data, Loader=loader)  # a safe loader, chosen above
-    except yaml.constructor.ConstructorError as exc:
-        raise BodyError(
-            f"cassette uses a YAML tag that would construct an object ({exc.problem}"
-            f"{_mark(exc)}); only plain YAML is read (safe loading)"
-        ) from None
-    except yaml.YAMLError as exc:
-        raise BodyError(
-            f"cassette is not valid YAML: {getattr(exc, 'problem', exc)}{_mark(exc)}"
-        ) from None
+    __slots__ = ("pairs",)
+
+    def __init__(self, pairs: list[tuple[Any, Any]]) -> None:
+        super().__init__(pairs)
+        self.pairs = pairs if len(self) != len(pairs) else None
+
+
+class _TooDeep:
+    """What stands for a YAML collection past ``MAX_DEPTH``: composed unread, never built."""
+
+
+_TOO_DEEP = _TooDeep()
+
+
+def _checked(value: Any, pointer: str, depth: int) -> None:
+    """Raise for the first duplicate key or nesting past ``MAX_DEPTH`` in ``value``."""
+    if value is _TOO_DEEP or (isinstance(value, dict | list) and depth > MAX_DEPTH):
+        raise _Bad(pointer, f"nests deeper than {MAX_DEPTH} levels of lists and mappings")
+    if isinstance(value, dict):
+        if isinstance(value, _Mapping) and value.pairs is not None:
+            seen: set[Any] = set()
+            for key, _ in value.pairs:
+                if key in seen:
+                    raise _Bad(
+                        _at(pointer, key),
+                        f"duplicate key '{_short(str(key))}': readers disagree on which value"
+                        " wins, so the interaction is not read",
+                    )
+                seen.add(key)
+        for key, item in value.items():
+            _checked(item, _at(pointer, key), depth + 1)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _checked(item, _at(pointer, index), depth + 1)
 
 
 def _mark(exc: Any) -> str:
-    mark = getattr(exc, "problem_mark", None)
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "start_mark", None)
     return f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
 
 
-def _headers(raw: Any) -> Iterable[tuple[str, str]]:
-    """Cassette headers: vcrpy keeps a list of values per name, schemathesis too."""
-    if not isinstance(raw, dict):
-        return []
-    out = []
-    for key, value in raw.items():
-        for item in value if isinstance(value, list) else [value]:
-            out.append((str(key), str(item)))
-    return out
+_QUOTED = re.compile(r"\s*('[^']*'|\"[^\"]*\")")
+
+
+def _yaml_reason(exc: Exception) -> str:
+    """PyYAML's sentence with what it quotes of the file left out, and the place."""
+    problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or "malformed"
+    where = _mark(exc)
+    position = getattr(exc, "position", None)
+    if not where and position is not None:
+        where = f" at byte {position}"
+    return f"{_QUOTED.sub('', str(problem))}{where}"
+
+
+class _YamlRefused(Exception):
+    """YAML that is valid but not read: anchors, aliases, merge keys."""
+
+    def __init__(self, what: str, mark: Any) -> None:
+        super().__init__(what)
+        self.what = what
+        self.problem_mark = mark
+        self.why = _REFUSED[what]
+
+
+_ALIASES = "YAML anchors and aliases"
+_MERGE = "a YAML merge key ('<<')"
+_REFUSED = {
+    _ALIASES: "they are refused before anything is expanded (a few lines of aliases expand to"
+    " gigabytes, and cassettes need none)",
+    _MERGE: "merge keys are not read (one can hide a value behind another)",
+}
+
+
+_DEEP_TAG = "tag:conformance,2026:too-deep"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+@functools.cache
+def _yaml_loader() -> Any:
+    """The cassette loader class: libyaml's parser when built in, PyYAML's own composer (which
+    can be told to refuse aliases and to stop at a depth), and the safe constructor."""
+    import yaml
+    from yaml.composer import Composer
+    from yaml.constructor import ConstructorError, SafeConstructor
+    from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
+    from yaml.nodes import ScalarNode
+    from yaml.resolver import Resolver
+
+    Parser: Any
+    try:
+        from yaml._yaml import CParser
+
+        Parser = CParser
+    except ImportError:  # PyYAML built without libyaml
+        Parser = _pure_parser()
+
+    class Loader(Composer, Parser, SafeConstructor, Resolver):  # type: ignore[misc]
+        def __init__(self, data: bytes) -> None:
+            Parser.__init__(self, data)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            self.depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.peek_event()
+            # Refused before anything is expanded: a kilobyte of aliases is gigabytes built.
+            if isinstance(event, AliasEvent) or (
+                isinstance(event, NodeEvent) and event.anchor is not None
+            ):
+                raise _YamlRefused(_ALIASES, event.start_mark)
+            if not isinstance(event, CollectionStartEvent):
+                return super().compose_node(parent, index)
+            if self.depth >= MAX_DEPTH:
+                return self._unread()
+            self.depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+        def _unread(self) -> Any:
+            """Skip a collection past the depth cap, event by event, keeping no node of it."""
+            start: Any = self.get_event()
+            level = 0
+            while True:
+                event: Any = self.get_event()
+                if isinstance(event, AliasEvent) or (
+                    isinstance(event, NodeEvent) and event.anchor is not None
+                ):
+                    raise _YamlRefused(_ALIASES, event.start_mark)
+                if isinstance(event, CollectionStartEvent):
+                    level += 1
+                elif isinstance(event, CollectionEndEvent):
+                    if level == 0:
+                        end: Any = event.end_mark
+                        return ScalarNode(_DEEP_TAG, "", start.start_mark, end)
+                    level -= 1
+
+        def construct_checked_map(self, node: Any) -> Iterator[_Mapping]:
+            data = _Mapping([])
+            yield data
+            pairs = []
+            for key_node, value_node in node.value:
+                if key_node.tag == _MERGE_TAG:
+                    raise _YamlRefused(_MERGE, key_node.start_mark)
+                key = self.construct_object(key_node, deep=False)
+                try:
+                    hash(key)
+                except TypeError:
+                    raise ConstructorError(
+                        None, None, "found a key that is not a scalar", key_node.start_mark
+                    ) from None
+                pairs.append((key, self.construct_object(value_node, deep=False)))
+            data.update(pairs)
+            data.pairs = pairs if len(data) != len(pairs) else None
+
+    loader: Any = Loader  # the stubs want a loader class they know
+    loader.add_constructor(_MAP_TAG, Loader.construct_checked_map)
+    loader.add_constructor(_DEEP_TAG, lambda _, node: _TOO_DEEP)
+    del yaml  # only its submodules are used
+    return Loader
+
+
+def _pure_parser() -> Any:
+    """PyYAML's pure-Python reader, scanner and parser, as one class (no libyaml)."""
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class PureParser(Reader, Scanner, Parser):
+        def __init__(self, data: bytes) -> None:
+            Reader.__init__(self, data)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+
+    return PureParser
+
+
+def _json_cassette(data: bytes) -> list[tuple[Any, Any]]:
+    """A JSON cassette's top-level pairs, every mapping keeping its repeated keys."""
+    try:
+        root = json.loads(data.decode("utf-8-sig"), object_pairs_hook=_Mapping)
+    except UnicodeDecodeError as exc:
+        raise _Bad("", f"cassette is not UTF-8 (invalid byte at offset {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise _Bad(
+            "", f"cassette is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+    except RecursionError:
+        raise _Bad("", "cassette nests too deeply to be read") from None
+    if not isinstance(root, _Mapping):
+        kind = _kind(root, _JSON_WORDS)
+        raise _Bad("", f"not a cassette: the JSON is {kind}, expected an object")
+    return root.pairs or list(root.items())
+
+
+def _yaml_error(exc: Exception) -> _Bad:
+    import yaml
+
+    if isinstance(exc, _YamlRefused):
+        return _Bad("", f"cassette uses {exc.what}{_mark(exc)}; {exc.why}")
+    if isinstance(exc, yaml.constructor.ConstructorError):
+        if "constructor for the tag" in str(exc.problem):
+            return _Bad(
+                "",
+                f"cassette uses a YAML tag that would construct an object{_mark(exc)}; only"
+                " plain YAML is read (safe loading)",
+            )
+        return _Bad("", f"cassette cannot be read as plain YAML: {_yaml_reason(exc)}")
+    return _Bad("", f"cassette is not valid YAML: {_yaml_reason(exc)}")
+
+
+def _yaml_cassette(data: bytes) -> tuple[Any, list[tuple[Any, Any]]]:
+    """The loader and a YAML cassette's top-level pairs (key, node), composed but not built."""
+    import yaml
+
+    loader = _yaml_loader()(data)
+    try:
+        root = loader.get_single_node()
+    except (yaml.YAMLError, _YamlRefused) as exc:
+        raise _yaml_error(exc) from None
+    except (ValueError, RecursionError):  # what the libyaml bridge lets through
+        raise _Bad("", "cassette is not valid YAML") from None
+    if root is None or not isinstance(root, yaml.MappingNode):
+        kind = "empty" if root is None else "a list" if root.tag == _SEQ_TAG else "not a mapping"
+        raise _Bad("", f"not a cassette: the YAML is {kind}, expected a mapping")
+    if root.tag != _MAP_TAG:
+        raise _yaml_error(_tagged(root))
+    pairs = []
+    for key, value in root.value:
+        if key.tag == _MERGE_TAG:
+            raise _yaml_error(_YamlRefused(_MERGE, key.start_mark))
+        plain = isinstance(key, yaml.ScalarNode) and key.tag == _STR_TAG
+        pairs.append((key.value if plain else None, value))
+    return loader, pairs
 
 
 def read_cassette(data: bytes, name: str, max_body: int) -> Iterator[Item]:
-    """One body per recorded interaction of a vcrpy / pytest-recording / schemathesis cassette."""
+    """One body per recorded interaction of a vcrpy / pytest-recording / schemathesis cassette.
+
+    Interactions are checked one by one (types, duplicate keys, depth, YAML tags), so a bad one is
+    its own finding and the rest are read; a cassette with none is a finding as well.
+    """
+    where = Location(name)
+    yaml = not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
     try:
-        cassette = _load_cassette(data, name)
-    except BodyError as exc:
-        yield _unreadable(Location(name), str(exc))
+        loader, pairs = _yaml_cassette(data) if yaml else (None, _json_cassette(data))
+    except _Bad as bad:
+        yield _unreadable(where, bad.message, bad.pointer)
         return
-    if not isinstance(cassette, dict):
-        yield _unreadable(Location(name), "not a cassette: expected a mapping with 'interactions'")
+    lists = [(key, value) for key, value in pairs if key in _INTERACTIONS]
+    if not lists:
+        yield _unreadable(where, "not a cassette: no 'interactions' list")
         return
-    interactions = cassette.get("interactions", cassette.get("http_interactions"))
-    if not isinstance(interactions, list):
-        yield _unreadable(Location(name), "not a cassette: no 'interactions' list")
-        return
-    for index, interaction in enumerate(interactions, 1):
-        yield _interaction(
-            interaction, Location(name, entry=index, entry_kind="interaction"), max_body
+    if len(lists) > 1:
+        yield _unreadable(
+            where, "more than one 'interactions' list: every one is read", f"/{lists[1][0]}"
         )
+    number = read = 0
+    for key, value in lists:
+        if yaml:
+            from yaml import SequenceNode
+
+            items = value.value if isinstance(value, SequenceNode) else None
+            plain = items is not None and value.tag == _SEQ_TAG
+        else:
+            items, plain = (value if isinstance(value, list) else None), True
+        if items is None:
+            kind = _node_kind(value) if yaml else _kind(value, _YAML_WORDS)
+            yield _unreadable(where, f"'{key}' is {kind}, expected a list", f"/{key}")
+            continue
+        if not plain:
+            yield _unreadable(where, _yaml_error(_tagged(value)).message, f"/{key}")
+            continue
+        read += 1
+        for item in items:
+            number += 1
+            at = Location(name, entry=number, entry_kind="interaction")
+            try:
+                interaction = _construct(loader, item) if yaml else item
+                _checked(interaction, "", 3)
+                yield _interaction(interaction, at, max_body)
+            except _Bad as bad:
+                yield _unreadable(at, bad.message, bad.pointer)
+    if read and not number:
+        message = "cassette has no interactions: nothing to validate"
+        yield _unreadable(where, message, f"/{lists[0][0]}")
+
+
+def _node_kind(node: Any) -> str:
+    """What a composed YAML node is, in the words ``_kind`` uses for built values."""
+    from yaml import MappingNode
+
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    return "null" if node.tag == "tag:yaml.org,2002:null" else "a scalar"
+
+
+def _tagged(node: Any) -> Exception:
+    from yaml.constructor import ConstructorError
+
+    return ConstructorError(None, None, "no constructor for the tag", node.start_mark)
+
+
+def _construct(loader: Any, node: Any) -> Any:
+    """One interaction built with the safe constructor; its errors are its own."""
+    import yaml
+
+    try:
+        return loader.construct_document(node)
+    except (yaml.YAMLError, _YamlRefused) as exc:
+        bad = _yaml_error(exc)
+        raise _Bad("", bad.message.replace("cassette uses", "interaction uses", 1)) from None
+
+
+def _cassette_headers(value: Any, pointer: str) -> list[tuple[str, str]]:
+    """Cassette headers: a mapping of names to a string or, as vcrpy writes, a list of them."""
+    words = _YAML_WORDS
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        raise _wrong(pointer, value, "a mapping of names to values", words)
+    headers = []
+    for name, values in value.items():
+        at = _at(pointer, name)
+        if not isinstance(name, str):
+            raise _Bad(pointer, f"a header name is {_kind(name, words)}, expected a string")
+        for index, item in enumerate(values if isinstance(values, list) else [values]):
+            if item is None:
+                continue
+            if not isinstance(item, str):
+                place = _at(at, index) if isinstance(values, list) else at
+                raise _wrong(place, item, "a string (quote it in YAML)", words)
+            headers.append((name, item))
+    return headers
 
 
 def _interaction(interaction: Any, where: Location, max_body: int) -> Item:
+    try:
+        return _cassette_body(interaction, where, max_body)
+    except _Bad as bad:
+        return _unreadable(where, bad.message, bad.pointer)
+
+
+def _cassette_body(interaction: Any, where: Location, max_body: int) -> Item:
+    words = _YAML_WORDS
     if not isinstance(interaction, dict):
-        return _unreadable(where, "interaction is not a mapping")
-    request = interaction.get("request") or {}
-    response = interaction.get("response") or {}
-    status = response.get("status") or {}
-    code = status.get("code") if isinstance(status, dict) else status
+        raise _Bad("", f"interaction is {_kind(interaction, words)}, expected a mapping")
+    request = _field(interaction, "request", dict, "", "a mapping", words) or {}
+    response = _field(interaction, "response", dict, "", "a mapping", words)
+    if response is None:
+        raise _Bad("/response", "interaction has no response")
+    status = response.get("status")
+    if isinstance(status, dict):
+        code = _status(status.get("code"), "/response/status/code", words)
+    else:
+        code = _status(status, "/response/status", words)
     origin = make_origin(
-        request.get("method"), request.get("uri"), code, _headers(request.get("headers"))
+        _field(request, "method", str, "/request", "a string", words),
+        _field(request, "uri", str, "/request", "a string", words),
+        code,
+        _cassette_headers(request.get("headers"), "/request/headers"),
     )
-    response_headers = {k.lower(): v for k, v in _headers(response.get("headers"))}
-    body = response.get("body")
-    encoded = False
+    response_headers = _cassette_headers(response.get("headers"), "/response/headers")
+    codings = [v for k, v in response_headers if k.lower() == "content-encoding"]
+    mime = next((v for k, v in response_headers if k.lower() == "content-type"), "")
+    body, pointer, encoded = response.get("body"), "/response/body", False
     if isinstance(body, dict):
+        if "string" in body and "base64_string" in body:
+            raise _Bad(
+                pointer,
+                "response body has both 'string' and 'base64_string': which one a tool reads"
+                " is not known",
+            )
         encoded = "base64_string" in body
-        body = body.get("base64_string", body.get("string"))
+        pointer = _at(pointer, "base64_string" if encoded else "string")
+        body = body.get("base64_string" if encoded else "string")
     if body is None or body in ("", b""):
-        return _unreadable(where, "interaction has no response body")
+        raise _Bad(pointer, "interaction has no response body")
     if not isinstance(body, str | bytes):
-        return _unreadable(where, "response body is neither text nor bytes")
+        raise _wrong(pointer, body, "text or binary data", words)
     try:
         text = decode_body(
-            body,
-            base64_encoded=encoded,
-            encoding=response_headers.get("content-encoding"),
-            limit=max_body,
+            body, base64_encoded=encoded, encoding=", ".join(codings) or None, limit=max_body
         )
     except BodyError as exc:
-        return _unreadable(where, str(exc))
-    mime = response_headers.get("content-type", "")
-    if not _is_json_type(mime) and text.lstrip()[:1] not in ("{", "["):
-        return _unreadable(where, f"response body is {mime}, not JSON")
-    return Body(text, where, origin)
+        raise _Bad(pointer, str(exc)) from None
+    return _json_body(text, mime, where, origin, pointer)
