@@ -282,8 +282,10 @@ class _Har:
         self.arrays = 0  # 'entries' arrays met
         # The first thing wrong with the entry being built: its pointer and why.
         self.problem: tuple[str, str] | None = None
-        # The pointer of the field being read in the entry, for damage that stops the reading.
-        self.at = ""
+        # The keys and indices down to the container being built, and the key whose value is
+        # being read: a finding's pointer, made only when there is one.
+        self.path: list[str | int] = []
+        self.key: str | None = None
 
     def _next(self) -> tuple[str, Any]:
         self.feed.moved = True
@@ -292,11 +294,15 @@ class _Har:
     def _file(self, message: str, pointer: str = "") -> Finding:
         return _unreadable(Location(self.name), message, pointer)
 
+    def _pointer(self, *more: str | int) -> str:
+        return "".join(_at("", token) for token in (*self.path, *more))
+
     def stopped(self, message: str) -> Finding:
         """The finding for damage that stops the reading: at the entry it is in, if any."""
         if self.inside:
             where = Location(self.name, entry=self.entries, entry_kind="entry")
-            return _unreadable(where, f"{message}; the rest of the file is not read", self.at)
+            pointer = self._pointer(*(() if self.key is None else (self.key,)))
+            return _unreadable(where, f"{message}; the rest of the file is not read", pointer)
         after = f" (after entry {self.done})" if self.done else ""
         return _unreadable(Location(self.name), f"{message}{after}")
 
@@ -320,54 +326,67 @@ class _Har:
                 level -= 1
         return deep  # the events ended early: yajl raises for that at the next pull
 
-    def _trouble(self, pointer: str, message: str) -> None:
+    def _trouble(self, message: str, *more: str | int) -> None:
         if self.problem is None:
-            self.problem = (pointer, message)
+            self.problem = (self._pointer(*more), message)
 
-    def _skip_noting(self, event: str, depth: int, pointer: str) -> None:
+    def _skip_noting(self, event: str, depth: int, *more: str | int) -> None:
         if self._skip(event, depth):
-            self._trouble(pointer, f"nests deeper than {MAX_DEPTH} levels of arrays and objects")
+            self._trouble(f"nests deeper than {MAX_DEPTH} levels of arrays and objects", *more)
 
-    def _build(self, event: str, value: Any, spec: _Spec, pointer: str, depth: int) -> Any:
-        """The value ``event`` begins, built as far as ``spec`` asks and skipped beyond."""
-        if event == "start_map":
-            if not isinstance(spec, dict):
-                self._skip_noting(event, depth, pointer)
-                return _Skipped(dict)
+    def _build(self, event: str, spec: _Spec, depth: int) -> Any:
+        """The container ``event`` opens (at level ``depth``), built as far as ``spec`` asks.
+
+        Containers where ``spec`` wants another kind, and keys it does not name, are skipped
+        unread. This is the hot loop of a HAR file: scalars are taken where they are met, and
+        pointers are made only for a finding.
+        """
+        nxt, feed, path = self.events.__next__, self.feed, self.path
+        if event == "start_map" and isinstance(spec, dict):
             built: dict[str, Any] = {}
             while True:
-                event, key = self._next()
+                feed.moved = True
+                event, key = nxt()
                 if event == "end_map":
+                    self.key = None
                     return built
+                self.key = key
+                event, value = nxt()
                 sub = spec.get(key, _UNKNOWN)
-                self.at = pointer if sub is _UNKNOWN else _at(pointer, key)
-                event, value = self._next()
                 if sub is _UNKNOWN:
                     # Not read, so not named either: an unknown key is recorded text.
-                    self._skip_noting(event, depth + 1, pointer)
+                    if event in _OPEN:
+                        self._skip_noting(event, depth + 1)
                     continue
-                at = self.at
                 if key in built:
-                    self._trouble(
-                        at,
+                    message = (
                         f"duplicate key '{key}': readers disagree on which value wins, so the"
-                        " entry is not read",
+                        " entry is not read"
                     )
-                    self._skip_noting(event, depth + 1, at)
-                    continue
-                built[key] = self._build(event, value, sub, at, depth + 1)
-        if event == "start_array":
-            if not isinstance(spec, list):
-                self._skip_noting(event, depth, pointer)
-                return _Skipped(list)
+                    self._trouble(message, key)
+                    self._skip_noting(event, depth + 1, key)
+                elif event in _OPEN:
+                    path.append(key)
+                    built[key] = self._build(event, sub, depth + 1)
+                    path.pop()
+                else:
+                    built[key] = value
+        if event == "start_array" and isinstance(spec, list):
             items: list[Any] = []
+            (sub,) = spec
             while True:
-                event, value = self._next()
+                feed.moved = True
+                event, value = nxt()
                 if event == "end_array":
                     return items
-                at = _at(pointer, len(items))
-                items.append(self._build(event, value, spec[0], at, depth + 1))
-        return value
+                if event in _OPEN:
+                    path.append(len(items))
+                    items.append(self._build(event, sub, depth + 1))
+                    path.pop()
+                else:
+                    items.append(value)
+        self._skip_noting(event, depth)
+        return _Skipped(dict if event == "start_map" else list)
 
     def read(self) -> Iterator[Item]:
         """Every entry's body or finding, in order, and the findings about the file."""
@@ -437,8 +456,8 @@ class _Har:
             self.entries += 1
             self.inside = True
             where = Location(self.name, entry=self.entries, entry_kind="entry")
-            self.problem, self.at = None, ""
-            entry = self._build(event, value, _ENTRY, "", 4)
+            self.problem, self.key = None, None
+            entry = self._build(event, _ENTRY, 4) if event in _OPEN else value
             self.inside = False
             self.done = self.entries
             if self.problem is not None:
