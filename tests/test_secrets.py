@@ -4,10 +4,11 @@ Every secret planted here contains ``SECRETMARK``, so one search of an output pr
 class absent: request headers (known and by pattern), URL user info, query, fragment and path
 parameters, URLs Python cannot parse, values under secret names in bodies (an OAuth token
 response, Graph's key/value pairs), values quoted by the engine's messages, by a selection reason
-or by an API error body, and values long enough to be shortened. The corpus goes through the CLI
-in every ``--format``, with and without ``--explain-selection``, and through the pytest plugin:
-fixture files with ``--conformance-report`` and JUnit XML, and the ``conformance`` marker against
-a real HTTP server on 127.0.0.1.
+or by an API error body, values long enough to be shortened, and broken input beside a secret,
+which a parse error must not quote. The corpus goes through the CLI in every ``--format``, with
+and without ``--explain-selection``, and through the pytest plugin: fixture files with
+``--conformance-report`` and JUnit XML, and the ``conformance`` marker against a real HTTP server
+on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -183,6 +184,11 @@ def write_corpus(root: Path) -> None:
     (root / "broken.json").write_bytes(f'{{"ExecutionId": "{MARK}P01'.encode() + b'\xff"}')
     (root / "broken.ndjson").write_bytes(f'{{"ExecutionId": {MARK}P02}}\n'.encode())
     (root / "cassette.json").write_bytes(f'{{"interactions": [{MARK}P03]}}'.encode())
+    (root / "broken.har").write_bytes(
+        b'{"log": {"entries": [{"request": {"headers": [{"name": "Authorization", "value": "'
+        + f"Bearer {MARK}P04".encode()
+        + b'\xff"}]}}]}}'
+    )
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -431,17 +437,12 @@ def test_selection_reasons_and_error_bodies_quote_no_secret() -> None:
 # --- Parse errors ---------------------------------------------------------------------------------
 
 
-RECORDINGS_QUOTE = (
-    "conformance/recordings.py (owned by another engineer) quotes recorded bytes:"
-    " read_har's message is str(ijson error), and yajl2_c's error for an invalid UTF-8 byte is the"
-    " repr of bytes holding the text around it, on one line; _load_cassette quotes the"
-    " ConstructorError's problem, which holds the cassette's tag"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=RECORDINGS_QUOTE)
 def test_recordings_parse_errors_quote_no_bytes(tmp_path: Path) -> None:
-    """A HAR broken by a byte beside a token, and a cassette's constructor tag, quote nothing."""
+    """A HAR broken by a byte beside a value, and a cassette's constructor tag, quote nothing.
+
+    yajl's error for a byte that is not UTF-8 holds the text around it (the repr of bytes, on
+    one line), and a YAML constructor error names the tag; the readers say where and why only.
+    """
     from conformance.pipeline import Pipeline
 
     (tmp_path / "broken.har").write_bytes(
