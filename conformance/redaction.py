@@ -10,8 +10,9 @@ What is redacted, always replaced whole by ``<redacted>`` (never shortened, neve
 
 - a request header whose name is a known credential header (``SECRET_HEADERS``) or speaks of a
   secret (``is_secret_name``: token, secret, password, signature, credential, auth, session,
-  cookie, API key, and ``key``/``sig``/``pin``/``otp`` as words of the name); other headers'
-  values are treated as text (below), so a ``Referer`` keeps no token;
+  cookie, API key anywhere in it, ``key``/``sig``/``pin``/``otp`` as words of it, or an ending
+  in ``key``); other headers' values are treated as text (below), so a ``Referer`` keeps no
+  token;
 - in a URL: the user info (``user:pass@``), every query, fragment and path (``;name=value``)
   parameter whose name is a secret's or ``code`` (OAuth's authorization code), and any parameter
   whose value itself holds a secret (a ``redirect_uri`` with a token in it);
@@ -19,7 +20,12 @@ What is redacted, always replaced whole by ``<redacted>`` (never shortened, neve
   a ``{"key"|"name": <secret name>, "value": ...}`` pair (Graph's synchronization secrets,
   settings lists); a finding keeps its place and kind, only the value is withheld;
 - in free text (engine messages, API error bodies, selection reasons): URLs as above, JWTs,
-  ``Bearer``/``Basic`` credentials, ``name=value`` and ``"name": value`` with a secret's name.
+  credentials of 16 characters or more after an auth scheme (``Bearer``, ``Basic``...), and
+  ``name=value`` and ``"name": value`` with a secret's name.
+
+What cannot be recognised is not redacted: an opaque string under a harmless name (a token
+pasted into an error message's prose), or an object key that is itself a secret. Findings
+show a secret's JSON type (``got <string>``), never its value or length.
 
 Names are matched by pattern, not by a list, because vendors invent header and parameter names
 faster than any list grows. Paging cursors (``$skiptoken``, ``$deltatoken``, ``NextToken``,
@@ -67,8 +73,8 @@ _SECRET_PARTS = re.compile(
     r"token|secret|passw|passphrase|pwd|signature|credential|auth|session|cookie|apikey|bearer"
     r"|assertion|csrf|xsrf|jwt"
 )
-# Secret only as a whole word of a name ("X-Functions-Key", "subscription-key", "sig"), since
-# inside other words they mean other things (monkey, design, spinner, bypass).
+# Secret only as a whole word of a name ("X-Functions-Key", "subscription-key", "sig", "PIN"),
+# since inside other words they mean other things (keyboard, design, spinner, bypassed).
 _SECRET_WORDS = frozenset({"key", "sig", "pin", "otp", "pass"})
 # In URLs only: OAuth's authorization code. In documents and headers ``code`` is a status or an
 # error code (Graph's status.code, Kendra's ErrorCode), which findings must show.
@@ -95,7 +101,9 @@ def is_secret_name(name: str) -> bool:
     compact = re.sub(r"[^a-z0-9]", "", name.lower())
     if compact in _CURSORS:
         return False
-    if _SECRET_PARTS.search(compact):
+    # A name ending in "key" written as one word ("subscriptionkey", "MASTERKEY") is a key too;
+    # the few harmless ones (monkey, hockey) are not what these APIs send.
+    if _SECRET_PARTS.search(compact) or compact.endswith(("key", "keys")):
         return True
     return any(word.lower() in _SECRET_WORDS for word in _WORD.findall(name))
 

@@ -326,7 +326,9 @@ def test_names_are_judged_by_pattern_with_paging_cursors_kept() -> None:
         "JSESSIONID",
         "X-XSRF-TOKEN",
         "client_assertion",
-        "pin",
+        "PIN",
+        "subscriptionkey",
+        "MASTERKEY",
     ]
     harmless = [
         "$top",
@@ -337,8 +339,10 @@ def test_names_are_judged_by_pattern_with_paging_cursors_kept() -> None:
         "continuationToken",
         "code",
         "ErrorCode",
-        "monkey",
+        "keyboard",
         "design",
+        "spinner",
+        "bypassed",
         "templateId",
     ]
     assert [n for n in secret if not redaction.is_secret_name(n)] == []
