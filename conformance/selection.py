@@ -191,7 +191,8 @@ class Selector:
                 return Selection(self._canonical(name), f"request header X-Amz-Target: {target}")
             return Selection(None, f"request X-Amz-Target {target} has no schema")
         if origin.url:
-            path = origin.url.split("?", 1)[0]
+            # Neither query nor fragment (an OAuth redirect's #access_token) is part of the path.
+            path = re.split(r"[?#]", origin.url, maxsplit=1)[0]
             for pattern, name in GRAPH_PATHS:
                 if pattern.search(path):
                     return Selection(

@@ -28,7 +28,7 @@ import yaml  # noqa: F401
 
 import conformance.recordings  # noqa: F401
 from conformance.findings import Location, shorten
-from conformance.sources import redact_header, redact_url
+from conformance.sources import make_origin, redact_header, redact_url
 
 with contextlib.suppress(ImportError):
     import requests  # noqa: F401
@@ -436,6 +436,13 @@ def test_selection_reasons_and_error_bodies_quote_no_secret() -> None:
     )
     unknown = selector.select_value({"@odata.type": f"#x.{JWT}"}, "a.json")
     assert MARK not in unknown.reason
+    # A request's path, as the reason quotes it, ends before a fragment as before a query.
+    origin = make_origin("GET", f"{JOBS}/j1#access_token={MARK}", 200, [])
+    by_request = selector.select_value({"id": "j1"}, "a.har", origin)
+    assert (by_request.schema, by_request.reason) == (
+        "graph.synchronizationJob",
+        f"request GET {JOBS}/j1",
+    )
 
 
 # --- Parse errors ---------------------------------------------------------------------------------
