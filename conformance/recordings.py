@@ -29,6 +29,7 @@ import json
 import re
 from collections.abc import Generator, Iterator
 from datetime import date
+from decimal import Decimal
 from typing import IO, Any
 
 from conformance.findings import Finding, Location
@@ -103,7 +104,7 @@ def _kind(value: Any, words: dict[type, str]) -> str:
         return "a boolean"
     if isinstance(value, int):
         return "an integer"
-    if isinstance(value, float):
+    if isinstance(value, float | Decimal):
         return "a decimal number"
     if isinstance(value, str):
         return "a string"
@@ -155,7 +156,9 @@ def _status(value: Any, pointer: str, words: dict[type, str]) -> int | None:
     if value is None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
+        if 0 <= value <= 999:  # HAR writes 0 for a request that got no response
+            return value
+        raise _Bad(pointer, f"{_segment(pointer)} is an integer outside 0-999, not an HTTP status")
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 3:
         return int(value)
     raise _wrong(pointer, value, "an integer HTTP status", words)
@@ -225,7 +228,8 @@ class _Feed:
         else:
             if self.quiet > self.cap:
                 raise _TokenTooLong
-            self.size = min(2 * self.size, _MAX_CHUNK)
+            # Never past the cap by more than a chunk, so that the cap is what is kept.
+            self.size = max(_CHUNK, min(2 * self.size, _MAX_CHUNK, self.cap + 1 - self.quiet))
         data = self.stream.read(self.size)
         if self.first:
             # The README promises a BOM is accepted; yajl calls it an invalid character.
@@ -254,11 +258,16 @@ def read_har(stream: IO[bytes], name: str, max_body: int) -> Iterator[Item]:
     import ijson  # type: ignore[import-untyped]  # ships no type information
 
     feed = _Feed(stream, token_limit(max_body))
-    har = _Har(ijson.basic_parse(feed, use_float=True, buf_size=_CHUNK), feed, name, max_body)
+    # Numbers as Python reads them (use_float=False): yajl's own integers stop at 64 bits, and
+    # refuse even the smallest of them. Decimals are only ever named in a message here.
+    har = _Har(ijson.basic_parse(feed, use_float=False, buf_size=_CHUNK), feed, name, max_body)
     try:
         yield from har.read()
     except ijson.JSONError as exc:
         yield har.stopped(f"HAR file is not valid JSON: {_yajl_reason(exc)}")
+    except (ValueError, SystemError):
+        # What ijson raises for an integer of more digits than Python converts (4300).
+        yield har.stopped("HAR file holds a number with too many digits to read")
     except _TokenTooLong:
         yield har.stopped(
             f"HAR file holds a JSON string (or other token) longer than {feed.cap} bytes, twice"
