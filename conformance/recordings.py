@@ -24,7 +24,6 @@ would construct an object is that interaction's finding, never executed.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Generator, Iterator
@@ -610,10 +609,14 @@ class _YamlRefused(Exception):
 
 _ALIASES = "YAML anchors and aliases"
 _MERGE = "a YAML merge key ('<<')"
+_DOCUMENTS = "a second YAML document"
+_UNKNOWN_EVENT = "a YAML construct this reader does not know"
 _REFUSED = {
     _ALIASES: "they are refused before anything is expanded (a few lines of aliases expand to"
     " gigabytes, and cassettes need none)",
     _MERGE: "merge keys are not read (one can hide a value behind another)",
+    _DOCUMENTS: "a cassette is one document",
+    _UNKNOWN_EVENT: "it is not read",
 }
 
 
@@ -622,70 +625,115 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_NULL_TAG = "tag:yaml.org,2002:null"
 
 
-@functools.cache
-def _yaml_loader() -> Any:
-    """The cassette loader class: libyaml's parser when built in, PyYAML's own composer (which
-    can be told to refuse aliases and to stop at a depth), and the safe constructor."""
-    import yaml
-    from yaml.composer import Composer
-    from yaml.constructor import ConstructorError, SafeConstructor
-    from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
-    from yaml.nodes import ScalarNode
-    from yaml.resolver import Resolver
-
-    Parser: Any
+def _yaml_parser(data: bytes) -> Any:
+    """libyaml's event parser when PyYAML has it, else PyYAML's own."""
     try:
         from yaml._yaml import CParser
-
-        Parser = CParser
     except ImportError:  # PyYAML built without libyaml
-        Parser = _pure_parser()
+        from yaml.parser import Parser
+        from yaml.reader import Reader
+        from yaml.scanner import Scanner
 
-    class Loader(Composer, Parser, SafeConstructor, Resolver):  # type: ignore[misc]
-        def __init__(self, data: bytes) -> None:
-            Parser.__init__(self, data)
-            Composer.__init__(self)
-            SafeConstructor.__init__(self)
-            Resolver.__init__(self)
-            self.depth = 0
+        class PureParser(Reader, Scanner, Parser):
+            def __init__(self, data: bytes) -> None:
+                Reader.__init__(self, data)
+                Scanner.__init__(self)
+                Parser.__init__(self)
 
-        def compose_node(self, parent: Any, index: Any) -> Any:
-            event = self.peek_event()
-            # Refused before anything is expanded: a kilobyte of aliases is gigabytes built.
-            if isinstance(event, AliasEvent) or (
-                isinstance(event, NodeEvent) and event.anchor is not None
-            ):
-                raise _YamlRefused(_ALIASES, event.start_mark)
-            if not isinstance(event, CollectionStartEvent):
-                return super().compose_node(parent, index)
-            if self.depth >= MAX_DEPTH:
-                return self._unread()
-            self.depth += 1
-            try:
-                return super().compose_node(parent, index)
-            finally:
-                self.depth -= 1
+        return PureParser(data)
+    return CParser(data)
 
-        def _unread(self) -> Any:
-            """Skip a collection past the depth cap, event by event, keeping no node of it."""
-            start: Any = self.get_event()
-            level = 0
-            while True:
-                event: Any = self.get_event()
-                if isinstance(event, AliasEvent) or (
-                    isinstance(event, NodeEvent) and event.anchor is not None
-                ):
-                    raise _YamlRefused(_ALIASES, event.start_mark)
-                if isinstance(event, CollectionStartEvent):
-                    level += 1
-                elif isinstance(event, CollectionEndEvent):
-                    if level == 0:
-                        end: Any = event.end_mark
-                        return ScalarNode(_DEEP_TAG, "", start.start_mark, end)
-                    level -= 1
 
+def _compose(parser: Any) -> Any:
+    """The document's node tree, composed from the parser's events.
+
+    PyYAML's composer would do, but this one refuses every anchor and alias before anything is
+    expanded (a kilobyte of nested aliases is gigabytes built), and stands a placeholder for a
+    collection past ``MAX_DEPTH`` without keeping any node of it. Events are told apart by their
+    class's name: libyaml's bridge keeps the event classes of the first import of PyYAML, which a
+    harness that re-imports modules (pytester) replaces under the rest of PyYAML.
+    """
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+    from yaml.resolver import Resolver
+
+    resolve: Any = Resolver().resolve  # untyped in the stubs
+    root: Any = None
+    # Open collections, and for each the key node waiting for its value (mappings only).
+    stack: list[Any] = []
+    keys: list[Any] = []
+    documents = 0
+    while True:
+        event = parser.get_event()
+        kind = type(event).__name__
+        if kind in ("StreamStartEvent", "DocumentEndEvent"):
+            continue
+        if kind == "StreamEndEvent":
+            return root
+        if kind == "DocumentStartEvent":
+            documents += 1
+            if documents > 1:
+                raise _YamlRefused(_DOCUMENTS, event.start_mark)
+            continue
+        if kind == "AliasEvent" or getattr(event, "anchor", None) is not None:
+            raise _YamlRefused(_ALIASES, event.start_mark)
+        node: Any
+        if kind == "ScalarEvent":
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(ScalarNode, event.value, event.implicit)
+            node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        elif kind in ("SequenceStartEvent", "MappingStartEvent"):
+            if len(stack) >= MAX_DEPTH:
+                node = ScalarNode(_DEEP_TAG, "", event.start_mark, _skip_collection(parser))
+            else:
+                cls = SequenceNode if kind == "SequenceStartEvent" else MappingNode
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = resolve(cls, None, event.implicit)
+                stack.append(cls(tag, [], event.start_mark, None, flow_style=event.flow_style))
+                keys.append(None)
+                continue
+        elif kind in ("SequenceEndEvent", "MappingEndEvent"):
+            node = stack.pop()
+            keys.pop()
+            node.end_mark = event.end_mark
+        else:
+            raise _YamlRefused(_UNKNOWN_EVENT, getattr(event, "start_mark", None))
+        if not stack:
+            root = node
+        elif stack[-1].id == "sequence":
+            stack[-1].value.append(node)
+        elif keys[-1] is None:
+            keys[-1] = node
+        else:
+            stack[-1].value.append((keys[-1], node))
+            keys[-1] = None
+
+
+def _skip_collection(parser: Any) -> Any:
+    """Consume a collection past the depth cap, event by event; its end mark."""
+    level = 0
+    while True:
+        event = parser.get_event()
+        kind = type(event).__name__
+        if kind == "AliasEvent" or getattr(event, "anchor", None) is not None:
+            raise _YamlRefused(_ALIASES, event.start_mark)
+        if kind in ("SequenceStartEvent", "MappingStartEvent"):
+            level += 1
+        elif kind in ("SequenceEndEvent", "MappingEndEvent"):
+            if level == 0:
+                return event.end_mark
+            level -= 1
+
+
+def _constructor() -> Any:
+    """PyYAML's safe constructor, with mappings that keep their repeated keys and no merges."""
+    from yaml.constructor import ConstructorError, SafeConstructor
+
+    class Constructor(SafeConstructor):
         def construct_checked_map(self, node: Any) -> Iterator[_Mapping]:
             data = _Mapping([])
             yield data
@@ -704,26 +752,10 @@ def _yaml_loader() -> Any:
             data.update(pairs)
             data.pairs = pairs if len(data) != len(pairs) else None
 
-    loader: Any = Loader  # the stubs want a loader class they know
-    loader.add_constructor(_MAP_TAG, Loader.construct_checked_map)
-    loader.add_constructor(_DEEP_TAG, lambda _, node: _TOO_DEEP)
-    del yaml  # only its submodules are used
-    return Loader
-
-
-def _pure_parser() -> Any:
-    """PyYAML's pure-Python reader, scanner and parser, as one class (no libyaml)."""
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class PureParser(Reader, Scanner, Parser):
-        def __init__(self, data: bytes) -> None:
-            Reader.__init__(self, data)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-
-    return PureParser
+    constructor: Any = Constructor  # the stubs want a constructor class they know
+    constructor.add_constructor(_MAP_TAG, Constructor.construct_checked_map)
+    constructor.add_constructor(_DEEP_TAG, lambda _, node: _TOO_DEEP)
+    return Constructor()
 
 
 def _json_cassette(data: bytes) -> list[tuple[Any, Any]]:
@@ -744,34 +776,44 @@ def _json_cassette(data: bytes) -> list[tuple[Any, Any]]:
     return root.pairs or list(root.items())
 
 
-def _yaml_error(exc: Exception) -> _Bad:
-    import yaml
+def _yaml_failure(exc: Exception) -> bool:
+    """Whether ``exc`` says the YAML cannot be read (and is no bug of this module's).
 
+    PyYAML's errors are told apart by name, as its events are: libyaml's bridge raises those of
+    the first import of PyYAML. ``ValueError`` is what that bridge lets through otherwise.
+    """
+    if isinstance(exc, _YamlRefused | ValueError | RecursionError):
+        return True
+    return any(cls.__name__ == "YAMLError" for cls in type(exc).__mro__)
+
+
+def _yaml_error(exc: Exception) -> _Bad:
+    """The finding for an error of PyYAML's (told apart by name, as events are) or a refusal."""
     if isinstance(exc, _YamlRefused):
         return _Bad("", f"cassette uses {exc.what}{_mark(exc)}; {exc.why}")
-    if isinstance(exc, yaml.constructor.ConstructorError):
-        if "constructor for the tag" in str(exc.problem):
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    if "ConstructorError" in names:
+        if "constructor for the tag" in str(getattr(exc, "problem", "")):
             return _Bad(
                 "",
                 f"cassette uses a YAML tag that would construct an object{_mark(exc)}; only"
                 " plain YAML is read (safe loading)",
             )
         return _Bad("", f"cassette cannot be read as plain YAML: {_yaml_reason(exc)}")
-    return _Bad("", f"cassette is not valid YAML: {_yaml_reason(exc)}")
+    if "YAMLError" in names:
+        return _Bad("", f"cassette is not valid YAML: {_yaml_reason(exc)}")
+    return _Bad("", "cassette is not valid YAML")
 
 
 def _yaml_cassette(data: bytes) -> tuple[Any, list[tuple[Any, Any]]]:
-    """The loader and a YAML cassette's top-level pairs (key, node), composed but not built."""
-    import yaml
-
-    loader = _yaml_loader()(data)
+    """The constructor and a YAML cassette's top-level pairs (key, node), composed, not built."""
     try:
-        root = loader.get_single_node()
-    except (yaml.YAMLError, _YamlRefused) as exc:
+        root = _compose(_yaml_parser(data))
+    except Exception as exc:
+        if not _yaml_failure(exc):
+            raise
         raise _yaml_error(exc) from None
-    except (ValueError, RecursionError):  # what the libyaml bridge lets through
-        raise _Bad("", "cassette is not valid YAML") from None
-    if root is None or not isinstance(root, yaml.MappingNode):
+    if root is None or root.id != "mapping":
         kind = "empty" if root is None else "a list" if root.tag == _SEQ_TAG else "not a mapping"
         raise _Bad("", f"not a cassette: the YAML is {kind}, expected a mapping")
     if root.tag != _MAP_TAG:
@@ -780,9 +822,9 @@ def _yaml_cassette(data: bytes) -> tuple[Any, list[tuple[Any, Any]]]:
     for key, value in root.value:
         if key.tag == _MERGE_TAG:
             raise _yaml_error(_YamlRefused(_MERGE, key.start_mark))
-        plain = isinstance(key, yaml.ScalarNode) and key.tag == _STR_TAG
+        plain = key.id == "scalar" and key.tag == _STR_TAG
         pairs.append((key.value if plain else None, value))
-    return loader, pairs
+    return _constructor(), pairs
 
 
 def read_cassette(data: bytes, name: str, max_body: int) -> Iterator[Item]:
@@ -792,9 +834,9 @@ def read_cassette(data: bytes, name: str, max_body: int) -> Iterator[Item]:
     its own finding and the rest are read; a cassette with none is a finding as well.
     """
     where = Location(name)
-    yaml = not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+    is_yaml = not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
     try:
-        loader, pairs = _yaml_cassette(data) if yaml else (None, _json_cassette(data))
+        constructor, pairs = _yaml_cassette(data) if is_yaml else (None, _json_cassette(data))
     except _Bad as bad:
         yield _unreadable(where, bad.message, bad.pointer)
         return
@@ -808,15 +850,13 @@ def read_cassette(data: bytes, name: str, max_body: int) -> Iterator[Item]:
         )
     number = read = 0
     for key, value in lists:
-        if yaml:
-            from yaml import SequenceNode
-
-            items = value.value if isinstance(value, SequenceNode) else None
+        if is_yaml:
+            items = value.value if value.id == "sequence" else None
             plain = items is not None and value.tag == _SEQ_TAG
         else:
             items, plain = (value if isinstance(value, list) else None), True
         if items is None:
-            kind = _node_kind(value) if yaml else _kind(value, _YAML_WORDS)
+            kind = _node_kind(value) if is_yaml else _kind(value, _YAML_WORDS)
             yield _unreadable(where, f"'{key}' is {kind}, expected a list", f"/{key}")
             continue
         if not plain:
@@ -827,7 +867,7 @@ def read_cassette(data: bytes, name: str, max_body: int) -> Iterator[Item]:
             number += 1
             at = Location(name, entry=number, entry_kind="interaction")
             try:
-                interaction = _construct(loader, item) if yaml else item
+                interaction = _construct(constructor, item) if is_yaml else item
                 _checked(interaction, "", 3)
                 yield _interaction(interaction, at, max_body)
             except _Bad as bad:
@@ -839,11 +879,9 @@ def read_cassette(data: bytes, name: str, max_body: int) -> Iterator[Item]:
 
 def _node_kind(node: Any) -> str:
     """What a composed YAML node is, in the words ``_kind`` uses for built values."""
-    from yaml import MappingNode
-
-    if isinstance(node, MappingNode):
+    if node.id == "mapping":
         return "a mapping"
-    return "null" if node.tag == "tag:yaml.org,2002:null" else "a scalar"
+    return "null" if node.tag == _NULL_TAG else "a scalar"
 
 
 def _tagged(node: Any) -> Exception:
@@ -852,15 +890,15 @@ def _tagged(node: Any) -> Exception:
     return ConstructorError(None, None, "no constructor for the tag", node.start_mark)
 
 
-def _construct(loader: Any, node: Any) -> Any:
+def _construct(constructor: Any, node: Any) -> Any:
     """One interaction built with the safe constructor; its errors are its own."""
-    import yaml
-
     try:
-        return loader.construct_document(node)
-    except (yaml.YAMLError, _YamlRefused) as exc:
+        return constructor.construct_document(node)
+    except Exception as exc:
+        if not _yaml_failure(exc):
+            raise
         bad = _yaml_error(exc)
-        raise _Bad("", bad.message.replace("cassette uses", "interaction uses", 1)) from None
+    raise _Bad("", bad.message.replace("cassette uses", "interaction uses", 1))
 
 
 def _cassette_headers(value: Any, pointer: str) -> list[tuple[str, str]]:
