@@ -375,7 +375,10 @@ class _Har:
                     self._skip_noting(event, depth + 1, key)
                 elif event in _OPEN:
                     path.append(key)
-                    built[key] = self._build(event, sub, depth + 1)
+                    if sub is _HEADERS and event == "start_array":
+                        built[key] = self._headers(depth + 1)
+                    else:
+                        built[key] = self._build(event, sub, depth + 1)
                     path.pop()
                 else:
                     built[key] = value
@@ -395,6 +398,59 @@ class _Har:
                     items.append(value)
         self._skip_noting(event, depth)
         return _Skipped(dict if event == "start_map" else list)
+
+    def _headers(self, depth: int) -> list[Any]:
+        """A header array (at level ``depth``): ``_build`` for ``_HEADERS``, unrolled.
+
+        Header objects are most of a HAR's events; anything unusual in one (a container, a
+        repeated or unknown key) takes ``_header_field``, the general way.
+        """
+        nxt, feed = self.events.__next__, self.feed
+        items: list[Any] = []
+        while True:
+            feed.moved = True
+            event, value = nxt()
+            if event == "end_array":
+                return items
+            if event != "start_map":
+                if event in _OPEN:
+                    self.path.append(len(items))
+                    items.append(self._build(event, _HEADERS[0], depth + 1))
+                    self.path.pop()
+                else:
+                    items.append(value)
+                continue
+            header: dict[str, Any] = {}
+            while True:
+                event, key = nxt()
+                if event == "end_map":
+                    break
+                event, value = nxt()
+                if event in _OPEN or key in header or (key != "name" and key != "value"):
+                    self._header_field(event, key, value, header, len(items), depth + 1)
+                else:
+                    header[key] = value
+            items.append(header)
+
+    def _header_field(
+        self, event: str, key: str, value: Any, header: dict[str, Any], index: int, depth: int
+    ) -> None:
+        """One field of the header object ``index`` (at level ``depth``), the general way."""
+        self.path.append(index)
+        if key != "name" and key != "value":
+            self._skip_noting(event, depth + 1)
+        elif key in header:
+            message = (
+                f"duplicate key '{key}': readers disagree on which value wins, so the entry is"
+                " not read"
+            )
+            self._trouble(message, key)
+            self._skip_noting(event, depth + 1, key)
+        else:
+            self.path.append(key)
+            header[key] = self._build(event, None, depth + 1) if event in _OPEN else value
+            self.path.pop()
+        self.path.pop()
 
     def read(self) -> Iterator[Item]:
         """Every entry's body or finding, in order, and the findings about the file."""
@@ -481,6 +537,9 @@ def _har_entry(entry: Any, where: Location, max_body: int) -> Item:
         return _unreadable(where, bad.message, bad.pointer)
 
 
+_TEXT = (str, type(None))
+
+
 def _har_headers(value: Any, pointer: str) -> list[tuple[str, str]]:
     """A HAR header list: objects with a string ``name`` and ``value``."""
     if value is None:
@@ -488,6 +547,15 @@ def _har_headers(value: Any, pointer: str) -> list[tuple[str, str]]:
     if not isinstance(value, list):
         raise _wrong(pointer, value, "an array of {name, value} objects", _JSON_WORDS)
     headers = []
+    for header in value:  # the common case first, with no pointer made
+        if header.__class__ is dict:
+            name, text = header.get("name"), header.get("value")
+            if name.__class__ in _TEXT and text.__class__ in _TEXT:
+                headers.append((name or "", text or ""))
+                continue
+        break
+    else:
+        return headers
     for index, header in enumerate(value):
         at = _at(pointer, index)
         if not isinstance(header, dict):
