@@ -13,7 +13,8 @@ HAR files are streamed event by event (``ijson.basic_parse``). Only the fields a
 built (request method, URL and headers; response status, headers and content); everything else is
 skipped by counting brackets, so memory grows neither with a file's size nor with its nesting.
 Containers may nest ``MAX_DEPTH`` levels at most, and no single JSON token may be longer than
-``token_limit`` of the body limit.
+``token_limit(max_body)``, twice the body limit; the stream is read in chunks that grow while one
+token lasts, so that a long string costs linear time (see ``_Feed``).
 
 Cassettes (vcrpy and pytest-recording write YAML or JSON; schemathesis writes its own variant) are
 small and loaded whole. YAML anchors and aliases are refused while the file is composed, before
@@ -234,7 +235,8 @@ class _Feed:
             # The README promises a BOM is accepted; yajl calls it an invalid character.
             self.first = False
             if data.startswith(_BOM):
-                data = data[3:]
+                # A pipe may give the BOM alone; an empty read would say the file ends here.
+                data = data[3:] or self.stream.read(self.size)
         self.quiet += len(data)
         return data
 
