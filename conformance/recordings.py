@@ -175,7 +175,8 @@ _CLOSE = frozenset({"end_map", "end_array"})
 # The fields of an entry that are built, by name; ``None`` is a leaf (a scalar is expected) and a
 # one-item list a list of such items. Every other field is skipped unread.
 _Spec = dict[str, "_Spec"] | list["_Spec"] | None
-_HEADERS: _Spec = [{"name": None, "value": None}]
+_HEADER: _Spec = {"name": None, "value": None}
+_HEADERS: _Spec = [_HEADER]
 _ENTRY: _Spec = {
     "request": {"method": None, "url": None, "headers": _HEADERS},
     "response": {
@@ -417,7 +418,7 @@ class _Har:
             if event != "start_map":
                 if event in _OPEN:
                     self.path.append(len(items))
-                    items.append(self._build(event, _HEADERS[0], depth + 1))
+                    items.append(self._build(event, _HEADER, depth + 1))
                     self.path.pop()
                 else:
                     items.append(value)
