@@ -10,11 +10,18 @@ otherwise), and carries the JSON pointer as a logical location and in its proper
 Levels: error for violations and unreadable input, warning for drift (error with ``strict``,
 since the run then fails on it), note for error responses. Request headers never appear; the
 method, URL and status of a recorded request go in SARIF's own webRequest/webResponse.
+
+A file name is bytes on Linux and need not be UTF-8; Python keeps the bytes it cannot decode as
+lone surrogates, which no URI can carry, so such a name's bytes are percent-encoded as they are:
+the URI still names the very file.
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path, PurePath
 from typing import Any, Final
+from urllib.parse import quote
 
 from conformance.findings import Finding, Origin, Result
 from conformance.report import (
@@ -23,6 +30,7 @@ from conformance.report import (
     artifact_uri,
     details,
     dump_json,
+    relative_path,
     tool_version,
 )
 
@@ -111,7 +119,7 @@ class SarifReporter(Reporter):
             region["startColumn"] = location.column
         sarif_location: dict[str, Any] = {
             "physicalLocation": {
-                "artifactLocation": {"uri": artifact_uri(location.source)},
+                "artifactLocation": {"uri": _uri(location.source)},
                 "region": region,
             }
         }
@@ -173,6 +181,17 @@ class SarifReporter(Reporter):
         }
         log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
         self.out.write(dump_json(log) + "\n")
+
+
+def _uri(source: str) -> str:
+    """``artifact_uri``, also for a file name that is not UTF-8 (its bytes percent-encoded)."""
+    try:
+        return artifact_uri(source)
+    except UnicodeEncodeError:
+        path = relative_path(source)
+        if PurePath(path).is_absolute():
+            return Path(path).as_uri()  # encodes the name's bytes (os.fsencode)
+        return quote(os.fsencode(path), safe="/")
 
 
 def _web(origin: Origin) -> dict[str, Any]:
