@@ -169,6 +169,9 @@ class Result:
     # (``location.line`` to ``location.last_line``), so that a bulk stream costs one result per
     # run rather than one per line.
     documents: int = 1
+    # Findings past the per-document cap (``--max-kept-findings``), not kept but counted: (kind,
+    # count) pairs. A document with 100,000 findings must not cost 100,000 of them in memory.
+    dropped: tuple[tuple[str, int], ...] = ()
 
     @property
     def conforms(self) -> bool:

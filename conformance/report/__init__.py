@@ -84,6 +84,7 @@ class Reporter:
         self.documents += result.documents
         self._files.add(result.location.source)
         self.counts.update(f.kind for f in result.findings)
+        self.counts.update(dict(result.dropped))
         self._unreadable = self._unreadable or any(f.kind == "unreadable" for f in result.findings)
         self._failed = self._failed or result.fails(self.strict)
         self.write_result(result)
@@ -123,10 +124,13 @@ class Reporter:
         return finding.kind in FAILING_KINDS or (self.strict and finding.is_drift)
 
     def shown(self, result: Result) -> tuple[tuple[Finding, ...], int]:
-        """The findings to show for a document (most specific first) and how many are left out."""
+        """The findings to show for a document (most specific first) and how many are left out
+        (those past ``max_findings``, and those the pipeline counted but did not keep)."""
+        dropped = sum(count for _, count in result.dropped)
         if self.max_findings is None or len(result.findings) <= self.max_findings:
-            return result.findings, 0
-        return result.findings[: self.max_findings], len(result.findings) - self.max_findings
+            return result.findings, dropped
+        shown = result.findings[: self.max_findings]
+        return shown, len(result.findings) - self.max_findings + dropped
 
     def summary(self) -> str:
         """The closing line: files, documents, and the findings counted per kind."""
