@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from conformance.documents import DEFAULT_MAX_DEPTH, ENGINE_MAX_DEPTH
 from conformance.errors import ConformanceError
-from conformance.sources import DEFAULT_INCLUDE
+from conformance.sources import DEFAULT_INCLUDE, DEFAULT_MAX_DOCUMENT
 
 if TYPE_CHECKING:
     from conformance.catalog import Catalog
@@ -168,9 +169,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument(
         "--max-findings",
-        type=int,
+        type=_count,
         metavar="N",
         help="show at most N findings per document, most specific first, and count the rest",
+    )
+    validate.add_argument(
+        "--max-kept-findings",
+        type=_positive,
+        default=1000,
+        metavar="N",
+        help="keep at most N findings per document in memory (the rest are counted by kind and"
+        " reported as omitted) (default: 1000)",
     )
     validate.add_argument(
         "--color", choices=["auto", "always", "never"], default="auto", help="colour text output"
@@ -196,10 +205,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument(
         "--max-body-size",
-        type=int,
+        type=_size,
         default=64 * 1024 * 1024,
         metavar="BYTES",
         help="refuse compressed or base64 bodies that expand past this (default: 64 MiB)",
+    )
+    validate.add_argument(
+        "--max-document-size",
+        type=_size,
+        default=DEFAULT_MAX_DOCUMENT,
+        metavar="BYTES",
+        help="refuse, unread, a JSON file, cassette or stdin document larger than this, and skip"
+        " an NDJSON line longer than this without reading it whole (default: 64 MiB; suffixes"
+        " K, M, G)",
+    )
+    validate.add_argument(
+        "--max-depth",
+        type=_depth,
+        default=DEFAULT_MAX_DEPTH,
+        metavar="N",
+        help=f"refuse documents nested deeper than N levels, before they are validated"
+        f" (default: {DEFAULT_MAX_DEPTH}; at most {ENGINE_MAX_DEPTH}, the engine's limit)",
     )
     validate.add_argument(
         "--examples",
@@ -207,6 +233,50 @@ def _parser() -> argparse.ArgumentParser:
         help="validate the JSON examples quoted in the source documents against their schemas",
     )
     return parser
+
+
+def _count(text: str) -> int:
+    """A whole number of 0 or more, for argparse (which turns the ValueError into exit 2)."""
+    value = int(text)
+    if value < 0:
+        raise ValueError(text)
+    return value
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+def _depth(text: str) -> int:
+    value = _positive(text)
+    if value > ENGINE_MAX_DEPTH:
+        raise argparse.ArgumentTypeError(
+            f"{value} is deeper than the engine can explain (at most {ENGINE_MAX_DEPTH})"
+        )
+    return value
+
+
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+
+def _size(text: str) -> int:
+    """Bytes: a whole number of 1 or more, with an optional K, M or G (KiB, MiB, GiB)."""
+    number = text.strip().upper().removesuffix("IB").removesuffix("B")
+    unit = number[-1:] if number[-1:] in _UNITS else ""
+    value = int(number[: len(number) - len(unit)]) * _UNITS[unit]
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+# argparse names the type in its error: "invalid size value: 'x'".
+_count.__name__ = "count"
+_positive.__name__ = "positive count"
+_depth.__name__ = "depth"
+_size.__name__ = "size"
 
 
 def _schemas_option(command: argparse.ArgumentParser) -> None:
@@ -372,6 +442,9 @@ def _validate(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentPa
             max_body=args.max_body_size,
             jobs=args.jobs,
             schemas=args.schemas,
+            max_document=args.max_document_size,
+            max_depth=args.max_depth,
+            max_kept=args.max_kept_findings,
         )
         # The catalog is loaded (and a --schemas folder checked) before anything is read.
         results = Pipeline(options, Engine(_catalog(args.schemas))).run(args.files)

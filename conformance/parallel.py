@@ -13,11 +13,18 @@ run's engine as it is, and there is no pool to import and start, no task queue a
 threads, which on two cores cost as much as a tenth of the run. Should a worker fail, the parent
 validates the ranges it took and did not send; where there is no ``fork`` (Windows), the file is
 validated in one process.
+
+Both paths split lines with the same ``LineReader`` (on LF alone, a line past the document size
+cap skipped unread), and a range ends just after an LF, so line numbers and documents are the
+same whoever reads. Each worker costs the parent a pipe: where file descriptors run short (a low
+``ulimit -n``), fewer workers are started than asked for, or none, and the run says so on stderr
+rather than failing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import itertools
 import os
 import pickle
@@ -27,10 +34,10 @@ import struct
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from conformance.findings import Location, Result
-from conformance.sources import Lines
+from conformance.sources import LineReader, Lines
 
 if TYPE_CHECKING:
     from conformance.pipeline import Pipeline
@@ -39,6 +46,8 @@ RANGE_BYTES = 4 * 1024 * 1024
 # At most this many ranges (larger ranges for larger files): their numbers, 4 bytes each, must all
 # fit in a pipe's buffer before any worker starts.
 MAX_RANGES = 4096
+# A range boundary is looked for in blocks of this size.
+_SEARCH = 1 << 16
 _HEADER = struct.Struct("<Q")
 _TASK = struct.Struct("<I")
 
@@ -50,14 +59,25 @@ def ranges(path: str, size: int | None = None) -> list[tuple[int, int]]:
     bounds = [0]
     with open(path, "rb") as stream:
         while bounds[-1] + size < total:
-            stream.seek(bounds[-1] + size)
-            stream.readline()
-            at = stream.tell()
+            at = _after_newline(stream, bounds[-1] + size)
             if at >= total:
                 break
             bounds.append(at)
     bounds.append(total)
     return list(itertools.pairwise(bounds))
+
+
+def _after_newline(stream: IO[bytes], start: int) -> int:
+    """The offset just after the first LF at or after ``start`` (the end of the file if none),
+    looked for block by block: a line of gigabytes is never read whole."""
+    stream.seek(start)
+    at = start
+    while block := stream.read(_SEARCH):
+        found = block.find(b"\n")
+        if found >= 0:
+            return at + found + 1
+        at += len(block)
+    return at
 
 
 def check_range(
@@ -67,31 +87,29 @@ def check_range(
     start, end = span
     with open(path, "rb") as stream:
         stream.seek(start)
-        data = stream.read(end - start)
-    lines = data.splitlines(keepends=True)
-    return len(lines), list(pipeline.check_lines(Lines(lines, name)))
+        lines = LineReader(stream, pipeline.options.max_document, end - start)
+        results = list(pipeline.check_lines(Lines(lines, name)))
+    return lines.count, results
 
 
 def check_file(pipeline: Pipeline, path: str, name: str, jobs: int) -> Iterator[Result]:
     """The results of an NDJSON file, validated by ``jobs`` worker processes, in file order."""
     spans = ranges(path)
-    if len(spans) < 2 or not hasattr(os, "fork"):
+    workers: list[_Worker] = []
+    waiting: selectors.BaseSelector | None = None
+    if len(spans) >= 2 and hasattr(os, "fork"):
+        waiting, workers = _start(pipeline, path, name, spans, jobs)
+    if not workers:
+        if waiting is not None:
+            waiting.close()
         with open(path, "rb") as stream:
-            yield from pipeline.check_lines(Lines(stream, name))
+            yield from pipeline.check_lines(
+                Lines(LineReader(stream, pipeline.options.max_document), name)
+            )
         return
-    # Every range number is in the pipe before a worker starts, each a write of 4 bytes, so a
-    # worker's read of 4 bytes takes exactly one; the end of the pipe is the end of the work.
-    tasks_read, tasks_write = os.pipe()
-    for index in range(len(spans)):
-        os.write(tasks_write, _TASK.pack(index))
-    os.close(tasks_write)
-    workers = [_Worker.start(pipeline, path, name, spans, tasks_read) for _ in range(jobs)]
-    os.close(tasks_read)
+    assert waiting is not None
     arrived: dict[int, tuple[int, list[Result]]] = {}
     offset = 0
-    waiting = selectors.DefaultSelector()
-    for worker in workers:
-        waiting.register(worker.pipe, selectors.EVENT_READ, worker)
     try:
         for index, span in enumerate(spans):
             while index not in arrived and waiting.get_map():
@@ -106,6 +124,86 @@ def check_file(pipeline: Pipeline, path: str, name: str, jobs: int) -> Iterator[
         waiting.close()
         for worker in workers:
             worker.stop()
+
+
+def _start(
+    pipeline: Pipeline, path: str, name: str, spans: list[tuple[int, int]], jobs: int
+) -> tuple[selectors.BaseSelector | None, list[_Worker]]:
+    """The selector the parent waits on and the workers started: ``jobs`` of them (no more than
+    there are ranges), or as many as the file descriptors left allow; none when not even one
+    can start, and then the caller validates in one process."""
+    started: list[_Worker] = []
+    wanted = min(jobs, len(spans))
+    affordable = min(wanted, _spare_descriptors() - _RESERVE)
+    short = "too few file descriptors left (ulimit -n)"
+    if affordable < 1:
+        _note(jobs, 0, short)
+        return None, started
+    try:
+        waiting = selectors.DefaultSelector()
+    except OSError as exc:
+        _note(jobs, 0, _reason(exc))
+        return None, started
+    try:
+        # Every range number is in the pipe before a worker starts, each a write of 4 bytes, so
+        # a worker's read of 4 bytes takes exactly one; the end of the pipe is the end of the
+        # work.
+        tasks_read, tasks_write = os.pipe()
+    except OSError as exc:
+        waiting.close()
+        _note(jobs, 0, _reason(exc))
+        return None, started
+    for index in range(len(spans)):
+        os.write(tasks_write, _TASK.pack(index))
+    os.close(tasks_write)
+    try:
+        for _ in range(affordable):
+            inherited = [worker.pipe for worker in started]
+            started.append(_Worker.start(pipeline, path, name, spans, tasks_read, inherited))
+    except OSError as exc:  # no descriptor or process left for one more
+        short = _reason(exc)
+    finally:
+        os.close(tasks_read)
+    if len(started) < wanted:
+        _note(jobs, len(started), short)
+    for worker in started:
+        waiting.register(worker.pipe, selectors.EVENT_READ, worker)
+    return waiting, started
+
+
+# Descriptors the parent keeps free once its workers run: the file it validates from again (a
+# range a worker did not send), the next input file, and modules still to be imported.
+_RESERVE = 8
+
+
+def _spare_descriptors() -> int:
+    """How many more files this process may open (a large number where that cannot be told)."""
+    unknown = 1 << 30
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+        listing = "/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"
+        open_now = len(os.listdir(listing)) - 1  # less the descriptor of the listing itself
+    except (ImportError, OSError, ValueError):
+        return unknown
+    if soft < 0 or soft == resource.RLIM_INFINITY:
+        return unknown
+    return soft - open_now
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno in (errno.EMFILE, errno.ENFILE):
+        return "too few file descriptors left (ulimit -n)"
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def _note(jobs: int, started: int, reason: str) -> None:
+    how = f"with {started} worker process{'es' if started > 1 else ''}" if started else ""
+    print(
+        f"conformance: note: --jobs {jobs}: {reason}; validating {how or 'in one process'}",
+        file=sys.stderr,
+    )
 
 
 def _receive(waiting: selectors.BaseSelector, arrived: dict[int, tuple[int, list[Result]]]) -> None:
@@ -129,17 +227,31 @@ class _Worker:
 
     @classmethod
     def start(
-        cls, pipeline: Pipeline, path: str, name: str, spans: list[tuple[int, int]], tasks: int
+        cls,
+        pipeline: Pipeline,
+        path: str,
+        name: str,
+        spans: list[tuple[int, int]],
+        tasks: int,
+        inherited: list[int],
     ) -> _Worker:
+        """Fork one worker; ``inherited`` are the other workers' pipes, which it closes."""
         # Nothing buffered may be written twice, by the parent and again by a child.
         sys.stdout.flush()
         sys.stderr.flush()
         read, write = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            raise
         if pid == 0:  # the child: never returns into the parent's code
             status = 1
             try:
                 os.close(read)
+                for fd in inherited:  # descriptors are few where workers were cut short
+                    os.close(fd)
                 while task := os.read(tasks, _TASK.size):
                     (index,) = _TASK.unpack(task)
                     count, results = check_range(pipeline, path, name, spans[index])

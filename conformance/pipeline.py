@@ -7,6 +7,7 @@ iterator, so a stream of any length is validated in flat memory.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -14,10 +15,26 @@ from typing import IO, Any
 
 from conformance.catalog import Catalog, default_catalog, load_catalog
 from conformance.config import Config
-from conformance.documents import Document, parse, position, resources
+from conformance.documents import (
+    DEFAULT_MAX_DEPTH,
+    Document,
+    engine_refusal,
+    parse,
+    positions,
+    refusals,
+    resources,
+    too_deep_finding,
+)
 from conformance.findings import Finding, Location, Result
 from conformance.selection import Selection, Selector
-from conformance.sources import DEFAULT_INCLUDE, DEFAULT_MAX_BODY, Body, Lines, read_inputs
+from conformance.sources import (
+    DEFAULT_INCLUDE,
+    DEFAULT_MAX_BODY,
+    DEFAULT_MAX_DOCUMENT,
+    Body,
+    Lines,
+    read_inputs,
+)
 from conformance.validation import Engine
 
 
@@ -37,6 +54,12 @@ class Options:
     # A folder of derived schemas on top of the shipped ones (``load_catalog``); ignored when the
     # pipeline is given an engine, whose catalog it then uses.
     schemas: Path | None = None
+    # Documents (files, NDJSON lines, stdin) larger than this are refused unread.
+    max_document: int = DEFAULT_MAX_DOCUMENT
+    # Documents nested deeper than this are refused before the engine sees them.
+    max_depth: int = DEFAULT_MAX_DEPTH
+    # Findings kept per document, most specific first; the rest are counted by kind.
+    max_kept: int = 1000
 
 
 class Pipeline:
@@ -51,7 +74,12 @@ class Pipeline:
         """Results for every document in the given files, folders (and ``-`` for stdin)."""
         o = self.options
         items = read_inputs(
-            paths, include=o.include, exclude=o.exclude, stdin=stdin, max_body=o.max_body
+            paths,
+            include=o.include,
+            exclude=o.exclude,
+            stdin=stdin,
+            max_body=o.max_body,
+            max_document=o.max_document,
         )
         for item in items:
             if isinstance(item, Finding):
@@ -134,11 +162,17 @@ class Pipeline:
                 if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                     raw = raw[3:]
                 yield self.check_body(Body(raw, where))
+                continue
+            document = Document(value, where, None, raw)
+            # orjson reads 1,024 levels, the engine explains 255: refused here, as parse() does.
+            deep = too_deep_finding(document, self.options.max_depth)
+            if deep is not None:
+                yield Result(where, None, (deep,))
             elif schema is None:
-                yield self.check(Document(value, where, None, raw))
+                yield self.check(document)
             else:
                 # Parsed, selected and judged already: on to the explanation.
-                yield self._validate(Document(value, where, None, raw), selection, valid=False)
+                yield self._validate(document, selection, valid=False)
         if run is not None:
             yield run.result(name)
 
@@ -147,26 +181,52 @@ class Pipeline:
         check = self.options.check_duplicates
         if check is None:
             check = body.location.entry_kind != "line"
-        parsed = parse(body, check_duplicates=check)
+        o = self.options
+        parsed = parse(
+            body,
+            check_duplicates=check,
+            max_depth=o.max_depth,
+            max_size=o.max_document,
+            keep=o.max_kept,
+        )
         if isinstance(parsed, list):
-            return Result(body.location, None, tuple(parsed), body.origin)
+            kept, dropped = _capped(parsed, o.max_kept, getattr(parsed, "omitted", 0))
+            return Result(body.location, None, kept, body.origin, dropped=dropped)
         return self.check(parsed)
 
     def check(self, document: Document) -> Result:
         """Select a schema for a parsed document and validate it."""
-        selection = self.selector.select(document)
         where = document.location
+        if document.text is None:
+            # A value parsed by the caller: what parse() refuses in text is refused here.
+            refused = refusals(document, self.options.max_depth)
+            if refused:
+                kept, dropped = _capped(refused, self.options.max_kept)
+                return Result(where, None, kept, document.origin, dropped=dropped)
+        selection = self.selector.select(document)
         if selection.error is not None:
             finding = Finding(kind="error-response", location=where, message=selection.error)
-            return Result(where, None, (finding,), document.origin, selection.reason)
+            found = (finding, *self._problems(document))
+            return Result(where, None, found, document.origin, selection.reason)
         if selection.schema is None:
             finding = Finding(
                 kind="unselected",
                 location=where,
                 message=f"no schema chosen: {selection.reason}",
             )
-            return Result(where, None, (finding,), document.origin, selection.reason)
+            found = (finding, *self._problems(document))
+            return Result(where, None, found, document.origin, selection.reason)
         return self._validate(document, selection)
+
+    def _problems(self, document: Document) -> tuple[Finding, ...]:
+        """The reader's own violations, placed, for a document no schema validates."""
+        if not document.problems:
+            return ()
+        places = positions(document, [f.pointer for f in document.problems])
+        return tuple(
+            replace(f, location=places.get(f.pointer, document.location))
+            for f in document.problems[: self.options.max_kept]
+        )
 
     def _validate(
         self, document: Document, selection: Selection, valid: bool | None = None
@@ -176,11 +236,28 @@ class Pipeline:
         validator = self.engine.validator(schema)
         count = self._count(document.value, schema)
         result = Result(document.location, schema, (), document.origin, selection.reason, count)
-        if valid if valid is not None else validator.is_valid(document.value):
+        try:
+            if valid if valid is not None else validator.is_valid(document.value):
+                explained = []
+            else:
+                explained = validator.findings(document.value, document.location, valid=False)
+        except (ValueError, UnicodeError, RecursionError, OverflowError, TypeError) as exc:
+            # What the readers refuse never gets here; should the engine still refuse a value,
+            # that is this document's finding, and the run goes on.
+            return replace(result, findings=(engine_refusal(document, exc),))
+        if document.problems:
+            # The engine saw those values as null: its findings there are about a value that
+            # was never sent.
+            at = {f.pointer for f in document.problems}
+            explained = [*document.problems, *(f for f in explained if f.pointer not in at)]
+        if not explained:
             return result
-        held = list(resources(document.value, schema, self.engine.catalog))
-        explained = validator.findings(document.value, document.location, valid=False)
-        return replace(result, findings=tuple(_placed(f, document, held) for f in explained))
+        kept, dropped = _capped(explained, self.options.max_kept)
+        # Only the findings kept are placed, all in one pass over the document's text.
+        held = dict(resources(document.value, schema, self.engine.catalog))
+        places = positions(document, [f.pointer for f in kept])
+        placed = tuple(_placed(f, document, held, places) for f in kept)
+        return replace(result, findings=placed, dropped=dropped)
 
     def _counter(self, schema: str) -> Any:
         """``_count`` for documents known to conform to ``schema`` (their arrays are lists)."""
@@ -234,14 +311,27 @@ class _Run:
         return Result(where, s.schema, (), None, s.reason, self.resources, self.documents)
 
 
-def _placed(finding: Finding, document: Document, held: list[tuple[str, str]]) -> Finding:
-    """The finding with the resource it belongs to and its position in the file."""
-    within, schema = max(
-        (r for r in held if finding.pointer == r[0] or finding.pointer.startswith(r[0] + "/")),
-        key=lambda r: len(r[0]),
-        default=("", finding.schema),
-    )
-    at = position(document, finding.pointer)
+def _capped(
+    findings: Sequence[Finding], limit: int, unmade: int = 0
+) -> tuple[tuple[Finding, ...], tuple[tuple[str, int], ...]]:
+    """The first ``limit`` findings, and how many of each kind the rest hold (with ``unmade``
+    more unreadable ones that the reader counted without making them)."""
+    rest = Counter(f.kind for f in findings[limit:])
+    if unmade:
+        rest["unreadable"] += unmade
+    return tuple(findings[:limit]), tuple(sorted(rest.items()))
+
+
+def _placed(
+    finding: Finding, document: Document, held: dict[str, str], places: dict[str, Location]
+) -> Finding:
+    """The finding with the resource it belongs to (the deepest one holding its pointer, looked
+    up by the pointer's prefixes) and its position in the file."""
+    within = finding.pointer
+    while within not in held and within:
+        within = within[: within.rfind("/")]
+    schema = held.get(within, finding.schema)
+    at = places.get(finding.pointer, document.location)
     return replace(finding, schema=schema, location=replace(at, within=within))
 
 

@@ -11,12 +11,13 @@ Request headers kept as a body's origin are redacted here, before anything else 
 
 from __future__ import annotations
 
-import base64
 import binascii
 import fnmatch
 import io
+import itertools
 import os
 import re
+import stat
 import sys
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -50,11 +51,95 @@ class Body:
     origin: Origin | None = None
 
 
+# A JSON document (a file, an NDJSON line, stdin) larger than this is refused before it is read
+# whole or parsed: a parsed document takes several times its size in memory.
+DEFAULT_MAX_DOCUMENT = 64 * 1024 * 1024
+# What a line reader yields in place of a line longer than the cap, which it skips without ever
+# holding it whole. Told apart by identity; as text it is not JSON, so a reader that does not
+# know it refuses it too.
+TOO_LONG = b"\x00<an NDJSON line longer than the document size cap>"
+# NDJSON is read in blocks of this size, split into lines at C speed. Small enough that a block's
+# lines are still in the CPU's cache when they are parsed (1 MiB blocks were slower than reading
+# line by line), large enough that a block costs little next to its lines.
+_BLOCK = 1 << 18
+
+
+def human_size(size: int) -> str:
+    """``64 MiB`` for a whole number of MiB (or GiB, KiB), else the bytes."""
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= scale and size % scale == 0:
+            return f"{size // scale} {unit}"
+    return f"{size} bytes"
+
+
+class LineReader:
+    """The lines of a binary stream, split on LF alone, in memory bounded by ``limit``.
+
+    Every NDJSON reader (one process, each worker's byte range, stdin) splits through this one,
+    so that they all number lines alike: a CR is part of its line (JSON reads a CRLF's CR as
+    blank space), and a last line without an LF is a line. Lines come without their LF. A line
+    longer than ``limit`` comes as ``TOO_LONG``; it is skipped block by block, never joined.
+    ``size`` bounds how many bytes are read (a worker's range). ``count`` is how many lines
+    (blank ones and skipped ones included) have been handed out.
+    """
+
+    def __init__(
+        self, stream: IO[bytes], limit: int = DEFAULT_MAX_DOCUMENT, size: int | None = None
+    ) -> None:
+        self.stream, self.limit, self.remaining = stream, limit, size
+        self.count = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        # Lists of lines chained at C speed: the bulk loop pays no Python call per line here.
+        return itertools.chain.from_iterable(self._blocks())
+
+    def _read(self) -> bytes:
+        if self.remaining is None:
+            return self.stream.read(_BLOCK)
+        data = self.stream.read(min(_BLOCK, self.remaining)) if self.remaining > 0 else b""
+        self.remaining -= len(data)
+        return data
+
+    def _blocks(self) -> Iterator[list[bytes]]:
+        limit = self.limit
+        pending: list[bytes] = []  # the start of a line that goes on in the next block
+        pending_size = 0
+        skipping = False  # inside a line past the cap: discarded up to its LF
+        while data := self._read():
+            lines = data.split(b"\n")
+            tail = lines.pop()  # after the block's last LF: a line that goes on, or b""
+            if not lines:
+                if not skipping:
+                    pending.append(tail)
+                    pending_size += len(tail)
+                    if pending_size > limit:
+                        pending, pending_size, skipping = [], 0, True
+                continue
+            if skipping:
+                lines[0], skipping = TOO_LONG, False
+            elif pending:
+                whole = pending_size + len(lines[0]) <= limit
+                lines[0] = b"".join((*pending, lines[0])) if whole else TOO_LONG
+                pending, pending_size = [], 0
+            if len(data) > limit:  # a small cap: whole lines of the block may pass it
+                lines = [TOO_LONG if len(line) > limit else line for line in lines]
+            self.count += len(lines)
+            yield lines
+            if len(tail) > limit:
+                skipping = True
+            elif tail:
+                pending, pending_size = [tail], len(tail)
+        if skipping or pending:
+            self.count += 1
+            yield [TOO_LONG if skipping else b"".join(pending)]
+
+
 @dataclass(frozen=True)
 class Lines:
     """An open NDJSON stream, handed over whole: the pipeline reads its lines in a tight loop.
 
-    It is only valid until the consumer asks the source for its next item.
+    It is only valid until the consumer asks the source for its next item. A binary stream given
+    as ``stream`` is read through a ``LineReader`` with the default cap.
     """
 
     stream: Iterable[bytes]
@@ -62,8 +147,13 @@ class Lines:
     # The file's path when the lines can be re-read by range (not stdin): parallel runs need it.
     path: str | None = None
 
+    def __post_init__(self) -> None:
+        if isinstance(self.stream, io.IOBase):
+            object.__setattr__(self, "stream", LineReader(self.stream))  # type: ignore[arg-type]
+
     def bodies(self) -> Iterator[Body]:
-        """One body per non-blank line, located by its line number."""
+        """One body per non-blank line, located by its line number (``TOO_LONG`` for a line
+        past the cap, which ``documents.parse`` refuses)."""
         for number, raw in enumerate(self.stream, 1):
             if raw.isspace() or not raw:
                 continue
@@ -98,37 +188,94 @@ class BodyError(ValueError):
     """A recorded body that cannot be decoded (its message says why)."""
 
 
+# Content codings undone here; a body recorded already decoded under such a header (browsers
+# store the decoded text and keep the header) starts as JSON text does and is taken as it is.
+_COMPRESSED = frozenset({"gzip", "x-gzip", "deflate"})
+_GZIP_MAGIC = b"\x1f\x8b"
+_JSON_START = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*[\[{]")
+_BASE64_SPACE = re.compile(r"[ \t\r\n]+")
+
+
 def _inflate(data: bytes, limit: int) -> bytes:
-    """Gunzip / inflate ``data`` without letting it expand past ``limit`` bytes."""
-    wbits = 16 + zlib.MAX_WBITS if data[:2] == b"\x1f\x8b" else zlib.MAX_WBITS
-    try:
+    """Gunzip / inflate ``data`` whole without letting it expand past ``limit`` bytes.
+
+    A gzip body may hold several members one after the other (RFC 1952; ``gzip.compress`` of
+    parts, streaming servers): every member is inflated, since validating the first alone would
+    pass a document that is not the one recorded. A stream that stops short, or bytes after the
+    last member that are not another one, are refused for the same reason.
+    """
+    gzip = data[:2] == _GZIP_MAGIC
+    wbits = 16 + zlib.MAX_WBITS if gzip else zlib.MAX_WBITS
+    parts: list[bytes] = []
+    size = 0
+    rest = data
+    while True:
         inflater = zlib.decompressobj(wbits)
-        out = inflater.decompress(data, limit + 1)
-    except zlib.error as exc:
-        raise BodyError(f"compressed body cannot be decompressed: {exc}") from None
-    if len(out) > limit or inflater.unconsumed_tail:
-        raise BodyError(f"compressed body expands past the limit of {limit} bytes; refused")
-    return out
+        try:
+            # Room for one byte past the limit, so that reaching it tells "too big" apart.
+            part = inflater.decompress(rest, limit + 1 - size)
+        except zlib.error as exc:
+            raise BodyError(f"compressed body cannot be decompressed: {exc}") from None
+        size += len(part)
+        parts.append(part)
+        if size > limit or inflater.unconsumed_tail:
+            raise BodyError(f"compressed body expands past the limit of {limit} bytes; refused")
+        if not inflater.eof:
+            raise BodyError("compressed body is truncated (its stream does not end); refused")
+        rest = inflater.unused_data
+        # gzip files may be padded with zero bytes after the last member (as gzip(1) accepts).
+        if not rest.strip(b"\x00"):
+            return b"".join(parts)
+        if not gzip or rest[:2] != _GZIP_MAGIC:
+            what = "another gzip member" if gzip else "part of its deflate stream"
+            raise BodyError(
+                f"compressed body ends with {len(rest)} byte(s) that are not {what}; refused"
+            )
+
+
+def _unbase64(content: str | bytes, limit: int) -> bytes:
+    """Base64 decoded strictly, its size checked before anything is decoded or copied."""
+    # Four characters carry three bytes: the decoded size is known before decoding (with room
+    # for the line breaks of wrapped base64; the decoded size is checked again after).
+    if len(content) // 4 * 3 > limit + limit // 32:
+        raise BodyError(f"base64 body is larger than the limit of {limit} bytes; refused")
+    try:
+        # Strict: a character outside the alphabet is an error, never skipped, so that what is
+        # validated is what was recorded. An ASCII str is decoded in place, without a copy.
+        return binascii.a2b_base64(content, strict_mode=True)
+    except (binascii.Error, ValueError):
+        pass
+    # Line breaks and blanks are how some tools wrap base64: removed, and then strict again.
+    spaced = content.decode("latin-1") if isinstance(content, bytes) else content
+    try:
+        return binascii.a2b_base64(_BASE64_SPACE.sub("", spaced), strict_mode=True)
+    except (binascii.Error, ValueError) as exc:
+        reason = "it has a character outside ASCII" if "ASCII" in str(exc) else str(exc)
+        raise BodyError(f"body is not valid base64: {reason}") from None
 
 
 def decode_body(
     content: str | bytes, *, base64_encoded: bool, encoding: str | None, limit: int
 ) -> str:
-    """The text of a recorded body: base64 and gzip/deflate undone, UTF-8 decoded, all bounded."""
+    """The text of a recorded body: base64 and gzip/deflate undone, UTF-8 decoded, all bounded.
+
+    ``encoding`` is the response's Content-Encoding (a comma-separated list of codings, as
+    HTTP allows). Sizes are checked before each step, so a body past ``limit`` costs no copy.
+    """
+    if not isinstance(content, str | bytes):
+        raise BodyError(f"body is {type(content).__name__}, not text or bytes")
+    # A str takes at least one UTF-8 byte per character: too long already is too big.
+    if not base64_encoded and len(content) > limit:
+        raise BodyError(f"body is larger than the limit of {limit} bytes; refused")
     data: bytes
     if base64_encoded:
-        if len(content) * 3 // 4 > limit:
-            raise BodyError(f"base64 body is larger than the limit of {limit} bytes; refused")
-        try:
-            data = base64.b64decode(content, validate=False)
-        except (binascii.Error, ValueError) as exc:
-            raise BodyError(f"body is not valid base64: {exc}") from None
+        data = _unbase64(content, limit)
     else:
         data = content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass")
     if len(data) > limit:
         raise BodyError(f"body is larger than the limit of {limit} bytes; refused")
-    compressed = data[:2] == b"\x1f\x8b" or (encoding or "").lower() in ("gzip", "deflate")
-    if compressed and data[:1] not in (b"{", b"[", b" ", b"\n"):
+    codings = {c.strip().lower() for c in (encoding or "").split(",")}
+    if data[:2] == _GZIP_MAGIC or (codings & _COMPRESSED and not _JSON_START.match(data)):
         data = _inflate(data, limit)
     try:
         return data.decode("utf-8-sig")
@@ -162,23 +309,52 @@ def _format_of(path: str, head: bytes) -> str:
 
 
 def read_stream(
-    stream: io.BufferedReader, name: str, *, max_body: int = DEFAULT_MAX_BODY
+    stream: io.BufferedReader,
+    name: str,
+    *,
+    max_body: int = DEFAULT_MAX_BODY,
+    max_document: int = DEFAULT_MAX_DOCUMENT,
+    size: int | None = None,
 ) -> Iterator[Item]:
-    """The bodies in one binary stream, by its name's extension or, failing that, its content."""
+    """The bodies in one binary stream, by its name's extension or, failing that, its content.
+
+    A JSON file or a cassette is read whole, so one larger than ``max_document`` is refused
+    unread (``size`` is the file's, when known); NDJSON and HAR are streamed.
+    """
     head = stream.peek(4096)[:4096]
     kind = _format_of(name, head)
     if kind == "ndjson":
-        yield Lines(stream, name, None if name == "<stdin>" else name)
+        yield Lines(LineReader(stream, max_document), name, None if name == "<stdin>" else name)
     elif kind == "har":
         from conformance.recordings import read_har
 
         yield from read_har(stream, name, max_body)
-    elif kind == "cassette":
-        from conformance.recordings import read_cassette
-
-        yield from read_cassette(stream.read(), name, max_body)
     else:
-        yield from _json(stream.read(), name)
+        data = _read_capped(stream, size, max_document)
+        if data is None:
+            yield _too_large(name, max_document)
+        elif kind == "cassette":
+            from conformance.recordings import read_cassette
+
+            yield from read_cassette(data, name, max_body)
+        else:
+            yield from _json(data, name)
+
+
+def _read_capped(stream: IO[bytes], size: int | None, limit: int) -> bytes | None:
+    """The whole stream, or None when it is longer than ``limit`` (then read no further)."""
+    if size is not None and size > limit:
+        return None
+    data = stream.read(limit + 1)  # a file may have grown since it was measured
+    return data if len(data) <= limit else None
+
+
+def _too_large(name: str, limit: int) -> Finding:
+    return _unreadable(
+        Location(name),
+        f"larger than the document size cap of {human_size(limit)} (--max-document-size),"
+        " so not read",
+    )
 
 
 def _json(data: bytes, name: str) -> Iterator[Item]:
@@ -228,16 +404,143 @@ def expand(
         if given == "-":
             yield given
             continue
-        path = Path(given)
-        if path.is_dir():
-            yield from _walk(path, include, exclude)
+        # os.path.isdir is False for a name it cannot even ask about (too long, a NUL in it),
+        # where Path.is_dir raises: the reader then says what is wrong with it.
+        if os.path.isdir(given):
+            yield from _walk(Path(given), include, exclude)
         elif not _matches(given, exclude):
             yield given
 
 
-def _buffered(data: bytes) -> io.BufferedReader:
-    # BytesIO is a fine raw stream for BufferedReader, which gives peek() to format sniffing.
-    return io.BufferedReader(io.BytesIO(data))
+_SPECIAL = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(mode: int) -> str | None:
+    """Why a file of this mode is not read: a FIFO or a socket can block a run for ever, a
+    device (``/dev/zero``) never ends; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a directory"
+    kind = next((name for test, name in _SPECIAL if test(mode)), "a special file")
+    return f"not a regular file ({kind}), so not opened"
+
+
+def _open(path: str) -> tuple[io.BufferedReader, int] | str:
+    """The open file and its size, or why it is not read. Only regular files are opened, and
+    without blocking, so that a file swapped for a FIFO after the check cannot hang the run."""
+    try:
+        reason = _not_regular(os.stat(path).st_mode)
+        if reason is not None:
+            return reason
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return "no such file"
+    except PermissionError:
+        return "permission denied"
+    except OSError as exc:
+        return f"cannot read: {(exc.strerror or type(exc).__name__).lower()}"
+    except ValueError:  # a NUL in the name, which no file name can hold
+        return "cannot read: the name holds a NUL character"
+    try:
+        info = os.fstat(fd)
+        reason = _not_regular(info.st_mode)
+    except OSError as exc:
+        reason = f"cannot read: {(exc.strerror or type(exc).__name__).lower()}"
+    if reason is not None:
+        os.close(fd)
+        return reason
+    return os.fdopen(fd, "rb"), info.st_size
+
+
+class _Replayed(io.RawIOBase):
+    """Bytes already read from a stream, then the rest of the stream: what stdin was before a
+    few of its lines were read to tell its format."""
+
+    def __init__(self, prefix: bytes, rest: IO[bytes]) -> None:
+        self._prefix = memoryview(prefix)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        target = memoryview(buffer).cast("B")
+        if self._prefix:
+            n = min(len(target), len(self._prefix))
+            target[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
+        data = self._rest.read(len(target))
+        target[: len(data)] = data
+        return len(data)
+
+
+def _peekable(stream: IO[bytes], prefix: bytes = b"") -> io.BufferedReader:
+    if not prefix and isinstance(stream, io.BufferedReader):
+        return stream
+    return io.BufferedReader(_Replayed(prefix, stream), 1 << 16)
+
+
+def _one_value(line: bytes) -> bool:
+    """Whether a line holds exactly one JSON value (so that a next one makes NDJSON)."""
+    import orjson
+
+    try:
+        orjson.loads(line)
+        return True
+    except orjson.JSONDecodeError:
+        pass
+    import json
+
+    try:  # what orjson refuses and Python's parser takes (NaN, a lone surrogate)
+        json.loads(line.decode("utf-8", "replace"))
+        return True
+    except (ValueError, RecursionError):
+        return False
+
+
+def read_stdin(
+    stdin: IO[bytes], *, max_body: int = DEFAULT_MAX_BODY, max_document: int = DEFAULT_MAX_DOCUMENT
+) -> Iterator[Item]:
+    """The bodies on stdin: HAR and cassettes as from a file; JSON text is one document, unless
+    its first line holds a whole JSON value and another value follows: then it is NDJSON, one
+    document a line, streamed (``curl ... | jq -c`` and log tails are). Memory stays bounded by
+    the document size cap either way."""
+    name = "<stdin>"
+    stream = _peekable(stdin)
+    if _format_of(name, stream.peek(4096)[:4096]) != "json":
+        yield from read_stream(stream, name, max_body=max_body, max_document=max_document)
+        return
+    read: list[bytes] = []  # what was read to tell the format, read again after
+    size, values = 0, 0
+    while values < 2:
+        line = stream.readline(max_document + 1)
+        if not line:
+            break
+        read.append(line)
+        size += len(line)
+        if len(line) > max_document or size > 2 * max_document:
+            values = 2  # a line past the cap: NDJSON, whose reader skips it (a file: refused)
+        elif not line.isspace():
+            if values == 0 and not _one_value(line):
+                break  # a document over several lines
+            values += 1
+    replay = _peekable(stream, b"".join(read))
+    if values == 2:
+        yield Lines(LineReader(replay, max_document), name, None)
+        return
+    data = _read_capped(replay, None, max_document)
+    if data is None:
+        yield _too_large(name, max_document)
+    else:
+        yield from _json(data, name)
 
 
 def read_inputs(
@@ -247,6 +550,7 @@ def read_inputs(
     exclude: Sequence[str] = (),
     stdin: IO[bytes] | None = None,
     max_body: int = DEFAULT_MAX_BODY,
+    max_document: int = DEFAULT_MAX_DOCUMENT,
 ) -> Iterator[Item]:
     """Every body in every input, in order; unreadable inputs as findings."""
     for path in expand(paths, include, exclude):
@@ -254,17 +558,23 @@ def read_inputs(
             yield path
             continue
         if path == "-":
-            data = (stdin or sys.stdin.buffer).read()
-            yield from read_stream(_buffered(data), "<stdin>", max_body=max_body)
+            yield from read_stdin(
+                stdin or sys.stdin.buffer, max_body=max_body, max_document=max_document
+            )
             continue
+        opened = _open(path)
+        if isinstance(opened, str):
+            yield _unreadable(Location(path), opened)
+            continue
+        file, size = opened
         try:
-            with open(path, "rb") as stream:
-                yield from read_stream(stream, path, max_body=max_body)
-        except FileNotFoundError:
-            yield _unreadable(Location(path), "no such file")
-        except IsADirectoryError:
-            yield _unreadable(Location(path), "is a directory")
-        except PermissionError:
-            yield _unreadable(Location(path), "permission denied")
+            with file as stream:
+                yield from read_stream(
+                    stream,
+                    path,
+                    max_body=max_body,
+                    max_document=max_document,
+                    size=size,
+                )
         except OSError as exc:
-            yield _unreadable(Location(path), f"cannot read: {exc.strerror or exc}")
+            yield _unreadable(Location(path), f"cannot read: {(exc.strerror or str(exc)).lower()}")
