@@ -1,7 +1,8 @@
 """All the benchmarks in one run, and one summary table in Markdown for the README.
 
-Runs ``throughput`` (targets 1 and 2), ``files`` (target 3) and ``memory`` (target 4) in turn, in
-one temporary folder deleted at the end; the details of each measurement go to stderr, the table
+Runs ``throughput`` (targets 1 and 2), ``files`` (target 3), ``memory`` (target 4) and
+``hostile`` (hostile input costs linear time and capped memory) in turn, in one temporary folder
+deleted at the end; the details of each measurement go to stderr, the table
 to stdout. The exit code is 1 when a target is missed.
 
     python benchmarks/run_all.py                 # the default sizes: several minutes
@@ -18,12 +19,13 @@ import time
 from pathlib import Path
 
 import files
+import hostile
 import memory
 import throughput
 from common import Row, conformance_command, finish, log, machine
 from corpus import parse_size
 
-PARTS = ("throughput", "files", "memory")
+PARTS = ("throughput", "files", "memory", "hostile")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -39,6 +41,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--bytes", type=parse_size, default=1 << 30, help="size of each big file (1G)")
     p.add_argument("--repeat", type=int, default=7, help="timed rounds, throughput (7)")
     p.add_argument("--file-repeat", type=int, default=15, help="timed rounds, small files (15)")
+    p.add_argument("--hostile-repeat", type=int, default=3, help="timed rounds, hostile (3)")
     p.add_argument("--only", action="append", choices=PARTS, help="run only this part (repeatable)")
     p.add_argument("--quick", action="store_true", help="a small smoke run (seconds)")
     return p
@@ -49,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.documents, args.subset, args.files = 5_000, 200, 200
         args.bytes, args.repeat, args.file_repeat = 16 * 2**20, 2, 3
+        args.hostile_repeat = 1
     parts = args.only or PARTS
     started = time.perf_counter()
     log(machine())
@@ -66,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
             rows += files.measure(args.files, args.file_repeat, root / "files")
         if "memory" in parts:
             rows += memory.measure(args.bytes, root / "memory")
+        if "hostile" in parts:
+            rows += hostile.measure(args.hostile_repeat, root / "hostile", 0.1 if args.quick else 1)
     log(f"\nall measured in {time.perf_counter() - started:.0f} s")
     print(f"Measured {time.strftime('%Y-%m-%d')}: {machine()}.")
     if args.quick:
