@@ -176,6 +176,9 @@ def redact_url(url: str) -> str:
     path = _scrub_values(_redact_parameters(path))
     query = _scrub_values(_redact_parameters(parts.query))
     fragment = _scrub_values(_redact_parameters(parts.fragment))
+    if (scheme, netloc, path, query, fragment) == tuple(parts):
+        # Nothing to hide: the text as written (the parser would lowercase the scheme, say).
+        return url
     return urlunsplit((scheme, netloc, path, query, fragment))
 
 

@@ -604,3 +604,14 @@ def test_plugin_marker_prints_no_secret(
     headers_seen = dict(report["results"][0]["origin"]["headers"])
     assert headers_seen["X-Goog-Api-Key"] == "<redacted>"
     assert headers_seen["Authorization"] == "<redacted>"
+
+
+def test_a_url_with_nothing_to_hide_is_left_as_written() -> None:
+    """Redaction changes only what it hides: a message quoting a URL-like value keeps its case."""
+    from conformance.redaction import redact_text, redact_url
+
+    assert redact_url("A://0") == "A://0"
+    assert redact_text('"HTTP://Example.test/a?b=1" is not a "date-time"') == (
+        '"HTTP://Example.test/a?b=1" is not a "date-time"'
+    )
+    assert "p@" not in redact_url("HTTPS://u:p@x/")
