@@ -13,7 +13,10 @@ The cases are the inputs that were quadratic or unbounded:
 - an NDJSON line past the document size cap (one of 200 MB took 1.55 GB of memory): run with
   ``--max-document-size 1M`` so that both sizes are past it; its peak must stay flat;
 - nesting far past the depth cap (refused where it passes the cap, whatever follows), up to a
-  file of 60 MB, under the default document size cap.
+  file of 60 MB, under the default document size cap;
+- a HAR whose containers nest 100,000 deep (21.8 GB when the reader built the entry whole);
+- a HAR body of one long base64 string (64 MB took 11-13 s and 265 MB);
+- a YAML cassette of nested aliases (1 KB took 4 GB once expanded): refused at the first anchor.
 
 Target: time at 10n over time at n, start-up taken off, below 20x (linear work is about 10x,
 quadratic about 100x); for the long line, peak RSS at 10n below 1.5x that at n. Work of less
@@ -25,6 +28,7 @@ than 20 ms (a run no slower than start-up) counts as 20 ms, so that noise makes 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import sys
 import tempfile
@@ -54,6 +58,7 @@ class Case:
     write: Callable[[Path, int], None]
     options: tuple[str, ...] = ()
     flat_memory: bool = False
+    suffix: str = ".json"
 
 
 def _unknown_keys(path: Path, n: int) -> None:
@@ -83,6 +88,29 @@ def _deep(path: Path, n: int) -> None:
     path.write_text('{"ExecutionId": ' + "[" * n + "]" * n + "}")
 
 
+def _har(entries: str) -> str:
+    return '{"log": {"version": "1.2", "entries": [' + entries + "]}}"
+
+
+def _har_deep(path: Path, n: int) -> None:
+    """A HAR whose container nests ``n`` deep (100,000 took 21.8 GB when built whole)."""
+    path.write_text(_har('{"response": ' + "[" * n + "]" * n + "}"))
+
+
+def _har_base64(path: Path, n: int) -> None:
+    """A HAR entry whose body is one base64 string of ``n`` MiB (64 MiB took 11-13 s, 265 MB)."""
+    body = base64.b64encode(b'{"History": [' + b" " * (n * MIB) + b"]}").decode()
+    content = {"mimeType": "application/json", "encoding": "base64", "text": body}
+    path.write_text(_har(json.dumps({"response": {"status": 200, "content": content}})))
+
+
+def _yaml_aliases(path: Path, n: int) -> None:
+    """A cassette of ``n`` nested alias levels (a 1 KB one took 4 GB when expanded)."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, n)]
+    path.write_text("\n".join(lines) + f"\ninteractions: [*a{n - 1}]\n")
+
+
 CASES = (
     Case("unknown keys in one Kendra job", "keys", 10_000, _unknown_keys),
     Case("one key repeated", "repeats", 100_000, _repeated_key),
@@ -96,6 +124,16 @@ CASES = (
         flat_memory=True,
     ),
     Case("nesting past the depth cap", "levels", 3_000_000, _deep),
+    Case("HAR containers nested", "HAR levels", 100_000, _har_deep, suffix=".har"),
+    Case(
+        "HAR body of one base64 string (`--max-body-size 512M`)",
+        "MiB base64",
+        4,
+        _har_base64,
+        ("--max-body-size", "512M"),
+        suffix=".har",
+    ),
+    Case("YAML cassette of nested aliases", "alias levels", 1_000, _yaml_aliases, suffix=".yaml"),
 )
 
 
@@ -110,8 +148,7 @@ def measure(repeat: int, workdir: Path, scale: float = 1.0) -> list[Row]:
         n = max(2, int(case.n * scale))
         sizes[case.name] = (n, 10 * n)
         for size in (n, 10 * n):
-            suffix = ".ndjson" if case.flat_memory else ".json"
-            path = workdir / f"{case.unit.replace(' ', '-')}-{size}{suffix}"
+            path = workdir / f"{case.unit.replace(' ', '-')}-{size}{case.suffix}"
             case.write(path, size)
             log(f"   wrote {path.name}: {path.stat().st_size / MIB:.1f} MiB")
             runs[f"{case.name} @ {size:,}"] = [*command, str(path), *case.options]
