@@ -122,6 +122,7 @@ CASES = (
         _long_line,
         ("--max-document-size", "1M"),
         flat_memory=True,
+        suffix=".ndjson",
     ),
     Case("nesting past the depth cap", "levels", 3_000_000, _deep),
     Case("HAR containers nested", "HAR levels", 100_000, _har_deep, suffix=".har"),

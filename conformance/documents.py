@@ -35,8 +35,7 @@ ENGINE_MAX_DEPTH = 255
 # A text that may hold a lone surrogate: an escape of one, or one already decoded.
 _SURROGATE_TEXT = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# A text that may hold a number too large for a double: a three-digit exponent, or 300 digits.
-_OVERFLOW = re.compile(r"[eE]\+?0*[1-9][0-9]{2}|[0-9]{300}")
+_INFINITIES = (float("inf"), float("-inf"))
 # An integer longer than Python's int() takes from text (sys.get_int_max_str_digits()).
 _LONG_INTEGER = re.compile(r"[0-9]{4301}")
 
@@ -153,9 +152,20 @@ def _parse_exact(
         constants.append(_Constant(name))
         return constants[-1]
 
+    overflowed: list[str] = []
+
+    def decimal(literal: str) -> float:
+        number = float(literal)
+        if number in _INFINITIES:
+            overflowed.append(literal)
+        return number
+
     try:
         value = json.loads(
-            text, object_pairs_hook=pairs if check_duplicates else None, parse_constant=constant
+            text,
+            object_pairs_hook=pairs if check_duplicates else None,
+            parse_constant=constant,
+            parse_float=decimal,
         )
     except json.JSONDecodeError as exc:
         # exc.msg is the parser's own sentence ("Expecting value"), never the text.
@@ -183,7 +193,7 @@ def _parse_exact(
         ) or Refused([_unreadable(body.location, "duplicate keys in an object")])
         refused.omitted = max(total - keep, 0)
         return refused
-    problems = _problems(document, constants)
+    problems = _problems(document, constants, bool(overflowed))
     unread = [(pointer, message) for pointer, message in problems if message != _OVERFLOW_SAYS]
     if unread:
         places = positions(document, [pointer for pointer, _ in unread])
@@ -268,19 +278,23 @@ def _pointer_of(path: Any) -> str:
     return "".join("/" + token for token in reversed(tokens))
 
 
-def _problems(document: Document, constants: list[_Constant]) -> list[tuple[str, str]]:
+def _problems(
+    document: Document, constants: list[_Constant], overflowed: bool
+) -> list[tuple[str, str]]:
     """(pointer, message) for each value the engine cannot take: ``NaN``/``Infinity``, a lone
-    surrogate in a string or a key, a number too large for a double. The value is walked only
-    when the text says one of them may be there."""
+    surrogate in a string or a key, a number too large for a double (``overflowed``: the parser
+    met one). The value is walked only when one of them may be there."""
     text = _text(document.text or "")
     keys: Callable[[str], str | None] | None = None
     checks: list[Callable[[Any], str | None]] = []
     if constants:
         checks.append(_constant_problem)
-    if _SURROGATE_TEXT.search(text):
+    # A surrogate is an escape or, in text that is not ASCII, a character: the cheap tests first,
+    # as every file pays for them.
+    if ("\\u" in text or not text.isascii()) and _SURROGATE_TEXT.search(text):
         keys = _surrogate_problem
         checks.append(_surrogate_problem)
-    if _OVERFLOW.search(text):
+    if overflowed:
         checks.append(_overflow_problem)
     if not checks:
         return []

@@ -345,7 +345,11 @@ def _read_capped(stream: IO[bytes], size: int | None, limit: int) -> bytes | Non
     """The whole stream, or None when it is longer than ``limit`` (then read no further)."""
     if size is not None and size > limit:
         return None
-    data = stream.read(limit + 1)  # a file may have grown since it was measured
+    # Asked for its measured size (a read of the cap would allocate the cap for every small
+    # file), then for the rest up to the cap, since a file may have grown since it was measured.
+    data = stream.read(limit + 1 if size is None else size + 1)
+    if size is not None and len(data) > size:
+        data += stream.read(limit + 1 - len(data))
     return data if len(data) <= limit else None
 
 
