@@ -6,6 +6,25 @@ error body (reported, not validated); ``@odata.type`` and ``@odata.context``; th
 reason (``--explain-selection`` prints it). A document no rule places, or one that fits several
 schemas equally, gets a ``unselected`` finding: never a silent guess.
 
+A choice by shape never guesses. Leaving ``@odata.*`` annotations aside, the schema ``S`` chosen for
+a document must:
+
+(a) declare every property of the document;
+(b) be the only schema that does (two or more are ambiguous: ``pass --schema``); and
+(c) see at least one of its *own* properties in the document: one that no other object schema of
+    the catalog declares (``ExecutionId`` for a Kendra job, ``templateId`` for a Graph job).
+
+Property drift, a document of ``S``'s type with a property ``S`` does not declare yet, is the one
+exception to (a): ``S`` is still chosen, however many properties it does not declare, when the
+document has at least ``DRIFT_OWN`` (3) of ``S``'s own properties (all of them, should ``S`` have
+fewer) and no other schema has any of its own properties in the document. A Kendra job with a new
+``SyncMode`` passes both (``ExecutionId``, ``StartTime``, ``Status``), as does a Kendra page
+(``History``, ``NextToken``) with a new property; each is then reported as ``property-drift``. A
+Kendra ``DescribeDataSource`` body (``Status`` and ``ErrorMessage``: two of a job's own), a Graph
+``/me`` user (``id``: one of a Graph job's five) or an OAuth token response (nothing) is not.
+Anything else is ``unselected``, and the reason lists every candidate (a schema declaring any of
+the document's properties) and why it was refused.
+
 Shape detection is memoised by the document's set of keys, so NDJSON streams of the same kind of
 document pay for it once. A reason or error summary that quotes a document's value (an
 ``@odata.context`` URL, an API error's message) quotes it redacted (``conformance.redaction``).
@@ -25,6 +44,9 @@ from conformance.findings import Origin
 from conformance.redaction import redact_text
 
 GRAPH_TYPE = re.compile(r"^#?microsoft\.graph\.(\w+)$")
+# Property drift (see above): how many of a schema's own properties (or all, if it has fewer) a
+# document with properties the schema does not declare must have to be that schema's.
+DRIFT_OWN = 3
 KENDRA_TARGETS = {
     "AWSKendraFrontendService.ListDataSourceSyncJobs": "kendra.ListDataSourceSyncJobsResponse"
 }
@@ -72,6 +94,8 @@ class Selector:
         self._holds: dict[tuple[Selection, str], Callable[[dict[str, Any]], bool] | None] = {}
         self._forced = Selection(self.forced, "forced by --schema") if self.forced else None
         self._objects = [e.name for e in catalog if e.kind != "enum"]
+        # (name, declared properties, its own properties), built on the first choice by shape.
+        self._candidates: list[tuple[str, frozenset[str], frozenset[str]]] | None = None
 
     def select(self, document: Document) -> Selection:
         """The schema for ``document``, and why."""
@@ -116,7 +140,10 @@ class Selector:
         The NDJSON loop uses it to keep a run of same-kind lines on one schema. It holds for
         ``--schema`` and configured globs. For a choice by shape it holds when the document has
         a property no other schema declares, and none that another rule looks at first (an
-        error body's ``error``/``__type``, ``@odata.type``/``@odata.context``).
+        error body's ``error``/``__type``, ``@odata.type``/``@odata.context``). That is exact for
+        a document that conforms: it has no property the schema does not declare (the schemas
+        forbid them, ``@odata.*`` annotations aside), so the rule by shape finds this schema the
+        only one declaring them all, with one of its own properties there.
         """
         key = (selection, source)
         if key not in self._holds:
@@ -204,32 +231,94 @@ class Selector:
         """The canonical name of a schema these rules name, should it now be an alias."""
         return self.catalog.get(name).name if name in self.catalog else name
 
+    def _shape_candidates(self) -> list[tuple[str, frozenset[str], frozenset[str]]]:
+        if self._candidates is None:
+            declared = {
+                name: frozenset(
+                    k for k in self.catalog.schema(name).get("properties", {}) if "@odata." not in k
+                )
+                for name in self._objects
+            }
+            candidates = []
+            for name, props in declared.items():
+                others: set[str] = set()
+                for other, theirs in declared.items():
+                    if other != name:
+                        others |= theirs
+                candidates.append((name, props, props - others))
+            self._candidates = candidates
+        return self._candidates
+
     def _shape(self, keys: frozenset[str]) -> Selection:
-        own = {k for k in keys if "@odata." not in k}
+        own = frozenset(k for k in keys if "@odata." not in k)
         if not own:
             return Selection(None, "an object with no properties fits every schema")
-        best: list[str] = []
-        best_score = 0.0
-        for name in self._objects:
-            declared = self.catalog.schema(name).get("properties", {}).keys()
-            shared = len(own & set(declared))
-            if shared == 0:
-                continue
-            # The fraction of the document's keys the schema declares; a tie is ambiguous.
-            score = shared / len(own)
-            if score > best_score:
-                best, best_score = [name], score
-            elif score == best_score:
-                best.append(name)
-        listed = ", ".join(sorted(own)[:6])
-        if not best:
+        listed = _listed(own, 6)
+        # Candidates: the schemas declaring any of its properties, most shared first.
+        candidates = sorted(
+            (c for c in self._shape_candidates() if own & c[1]),
+            key=lambda c: (-len(own & c[1]), c[0]),
+        )
+        if not candidates:
             return Selection(None, f"no schema declares any of its properties ({listed})")
-        if len(best) > 1:
-            return Selection(
-                None, f"its properties ({listed}) fit {', '.join(best)} equally; pass --schema"
+        exact = [c for c in candidates if own <= c[1]]
+        if len(exact) == 1 and own & exact[0][2]:
+            # (a), (b) and (c). The reason is the same for every such document, so that a run
+            # of them stays one selection (see holds).
+            return Selection(exact[0][0], f"shape: 100% of its properties are {exact[0][0]}'s")
+        if len(exact) > 1:
+            names = ", ".join(c[0] for c in exact)
+            return Selection(None, f"its properties ({listed}) fit {names} equally; pass --schema")
+        owning = [c for c in candidates if own & c[2]]
+        if len(owning) == 1:
+            name, declared, mine = owning[0]
+            present, shared = len(own & mine), len(own & declared)
+            if present >= min(DRIFT_OWN, len(mine)):
+                share = shared * 100 // len(own)
+                return Selection(
+                    name,
+                    f"shape: {share}% of its properties are {name}'s, {present} of them its own"
+                    f" (property drift: it does not declare {_listed(own - declared, 3)})",
+                )
+        refusals = [self._refusal(c, own, owning) for c in candidates]
+        return Selection(
+            None,
+            f"no schema fits its properties ({listed}): {'; '.join(refusals)}; pass --schema",
+        )
+
+    @staticmethod
+    def _refusal(
+        candidate: tuple[str, frozenset[str], frozenset[str]],
+        own: frozenset[str],
+        owning: list[tuple[str, frozenset[str], frozenset[str]]],
+    ) -> str:
+        """Why ``candidate`` was not chosen for a document with properties ``own``."""
+        name, declared, mine = candidate
+        if own <= declared:
+            return f"{name}: declares them all, but none of its own properties ({_listed(mine, 3)})"
+        why = f"{name}: does not declare {_listed(own - declared, 3)}"
+        present = len(own & mine)
+        if not present:
+            return why
+        # It has some of its own properties: say which drift condition failed.
+        failed = []
+        needed = min(DRIFT_OWN, len(mine))
+        if present < needed:
+            failed.append(f"{present} of its own properties, not {needed}")
+        rivals = [c[0] for c in owning if c[0] != name]
+        if rivals:
+            failed.append(
+                f"{', '.join(rivals)} {'has' if len(rivals) == 1 else 'have'} own"
+                " properties there too"
             )
-        share = int(best_score * 100)
-        return Selection(best[0], f"shape: {share}% of its properties are {best[0]}'s")
+        return f"{why} (not drift: {'; '.join(failed)})"
+
+
+def _listed(keys: frozenset[str] | set[str], most: int) -> str:
+    """Up to ``most`` of ``keys``, sorted, and how many more."""
+    ordered = sorted(keys)
+    shown = ", ".join(ordered[:most])
+    return f"{shown}, +{len(ordered) - most}" if len(ordered) > most else shown
 
 
 def _always(value: dict[str, Any]) -> bool:
