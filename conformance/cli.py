@@ -228,6 +228,17 @@ def _parser() -> argparse.ArgumentParser:
         f" (default: {DEFAULT_MAX_DEPTH}; at most {ENGINE_MAX_DEPTH}, the engine's limit)",
     )
     validate.add_argument(
+        "--capture",
+        choices=["wire", "aws-cli", "boto3", "auto"],
+        default="wire",
+        help="what produced the documents: wire (default) validates them as sent; aws-cli"
+        " (`aws kendra ...` output, ISO 8601 timestamps) and boto3 (a response dumped with"
+        " its ResponseMetadata) have their Kendra timestamps turned into epoch seconds first;"
+        " auto converts only a document that certainly is one (ResponseMetadata, or a Kendra"
+        " timestamp holding an ISO 8601 string with an offset). A converted document's report"
+        " says so",
+    )
+    validate.add_argument(
         "--examples",
         action="store_true",
         help="validate the JSON examples quoted in the source documents against their schemas",
@@ -445,6 +456,7 @@ def _validate(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentPa
             max_document=args.max_document_size,
             max_depth=args.max_depth,
             max_kept=args.max_kept_findings,
+            capture=args.capture,
         )
         # The catalog is loaded (and a --schemas folder checked) before anything is read.
         results = Pipeline(options, Engine(_catalog(args.schemas))).run(args.files)

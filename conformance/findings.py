@@ -172,6 +172,9 @@ class Result:
     # Findings past the per-document cap (``--max-kept-findings``), not kept but counted: (kind,
     # count) pairs. A document with 100,000 findings must not cost 100,000 of them in memory.
     dropped: tuple[tuple[str, int], ...] = ()
+    # What was done to the document before validation, when it was not validated as captured
+    # ("converted from AWS CLI output (2 timestamps)"; see conformance.captures).
+    converted: str | None = None
 
     @property
     def conforms(self) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
+from conformance.captures import Capture, convert, foreign_values, timestamp_members
 from conformance.catalog import Catalog, default_catalog, load_catalog
 from conformance.config import Config
 from conformance.documents import (
@@ -60,6 +61,10 @@ class Options:
     max_depth: int = DEFAULT_MAX_DEPTH
     # Findings kept per document, most specific first; the rest are counted by kind.
     max_kept: int = 1000
+    # What produced the documents (``conformance.captures``): ``wire`` validates them as they
+    # are; ``aws-cli`` and ``boto3`` turn their timestamps into epoch seconds (and drop boto3's
+    # ResponseMetadata) first; ``auto`` does so only for a document that certainly is one.
+    capture: Capture = "wire"
 
 
 class Pipeline:
@@ -69,6 +74,7 @@ class Pipeline:
         self.options = options or Options()
         self.engine = engine or Engine(load_catalog(self.options.schemas))
         self.selector = Selector(self.engine.catalog, self.options.schema, self.options.config)
+        self._timestamps: frozenset[str] | None = None
 
     def run(self, paths: Sequence[str], stdin: IO[bytes] | None = None) -> Iterator[Result]:
         """Results for every document in the given files, folders (and ``-`` for stdin)."""
@@ -104,7 +110,7 @@ class Pipeline:
         through ``check_body`` for the reason. With the duplicate-key check on, every line takes
         the full path.
         """
-        if self.options.check_duplicates:
+        if self.options.check_duplicates or self.options.capture != "wire":
             for body in lines.bodies():
                 yield self.check_body(body)
             return
@@ -194,15 +200,48 @@ class Pipeline:
             return Result(body.location, None, kept, body.origin, dropped=dropped)
         return self.check(parsed)
 
-    def check(self, document: Document) -> Result:
-        """Select a schema for a parsed document and validate it."""
+    def check(self, document: Document, capture: Capture | None = None) -> Result:
+        """Select a schema for a parsed document and validate it.
+
+        ``capture`` (default: the options') says what produced it; a capture that is not the
+        wire form is converted first (``conformance.captures``), and the result says so.
+        """
         where = document.location
+        capture = capture or self.options.capture
         if document.text is None:
             # A value parsed by the caller: what parse() refuses in text is refused here.
             refused = refusals(document, self.options.max_depth)
             if refused:
                 kept, dropped = _capped(refused, self.options.max_kept)
                 return Result(where, None, kept, document.origin, dropped=dropped)
+        if capture != "wire":
+            if self._timestamps is None:
+                self._timestamps = timestamp_members(self.engine.catalog)
+            converted = convert(document.value, capture, self._timestamps)
+            note = converted.note
+            if note is not None:
+                document = replace(document, value=converted.value)
+                return replace(self._check(document), converted=note)
+        return self._check(document)
+
+    def _check(self, document: Document) -> Result:
+        where = document.location
+        if document.text is None:
+            # A caller's Python value may hold what no JSON document does (a datetime, a set):
+            # a finding at its pointer, not an engine exception.
+            foreign = foreign_values(document.value, self.options.max_kept)
+            if foreign:
+                found = tuple(
+                    Finding(
+                        kind="unreadable",
+                        location=where,
+                        message=f"a Python {name} is not a JSON value, so the document is not"
+                        " validated",
+                        pointer=pointer,
+                    )
+                    for pointer, name in foreign
+                )
+                return Result(where, None, found, document.origin)
         selection = self.selector.select(document)
         if selection.error is not None:
             finding = Finding(kind="error-response", location=where, message=selection.error)

@@ -25,7 +25,10 @@ class Conformance:
 
     A ``doc`` may be a parsed JSON value (a dict, a list), JSON text (``str`` or ``bytes``), a
     ``pathlib.Path`` to a JSON, NDJSON, HAR or cassette file (every document in it), or a
-    ``requests.Response`` (chosen a schema by its request, as recorded traffic is). ``schema``
+    ``requests.Response`` (chosen a schema by its request, as recorded traffic is), or a boto3
+    response (a dict with ``datetime`` values or ``ResponseMetadata``: its timestamps become
+    epoch seconds and its metadata is dropped before validation, see ``conformance.captures``).
+    ``schema``
     forces a schema by name; otherwise it is chosen by the CLI's selection rules.
     """
 
@@ -83,7 +86,13 @@ class Conformance:
         elif isinstance(doc, str | bytes):
             yield pipeline.check_body(Body(doc, Location(next_name(self._item, "document"))))
         else:
-            yield pipeline.check(Document(doc, Location(next_name(self._item, "document"))))
+            from conformance.captures import Capture, is_boto3
+
+            # A boto3 response (datetime values, ResponseMetadata) is turned into the wire form
+            # first; the result says it was converted.
+            capture: Capture | None = "boto3" if is_boto3(doc) else None
+            where = Location(next_name(self._item, "document"))
+            yield pipeline.check(Document(doc, where), capture=capture)
 
 
 @pytest.fixture

@@ -44,6 +44,8 @@ def result_lines(result: Result) -> list[str]:
 
     schema = f"  [{visible(result.schema)}]" if result.schema else ""
     lines = [f"{visible(str(result.location))}{schema}"]
+    if result.converted is not None:
+        lines.append(f"  {visible(result.converted)}")
     if result.origin is not None:
         lines.append(f"  request: {visible(request_line(result.origin))}")
     if result.selection is not None and result.schema is not None:

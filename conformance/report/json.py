@@ -45,6 +45,7 @@ class JsonReporter(Reporter):
                 "origin": asdict(result.origin) if result.origin is not None else None,
                 "findings": [asdict(f) for f in shown],
                 "omitted_findings": more,
+                "converted": result.converted,
             }
         )
 

@@ -68,6 +68,8 @@ class TextReporter(Reporter):
         # A run of conforming NDJSON lines is one result that stands for many documents.
         many = f"  ({result.documents} documents)" if result.documents > 1 else ""
         lines.append(f"{label} {visible(str(result.location))}{schema}{many}")
+        if result.converted is not None:
+            lines.append(self._paint(f"  {visible(result.converted)}", _DIM))
         if self.explain_selection and result.selection is not None:
             lines.append(self._paint(f"  selection: {visible(result.selection)}", _DIM))
         if result.findings and result.origin is not None:
