@@ -406,7 +406,9 @@ def _derive(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentPars
         if problems:
             out.write("run 'conformance derive' to write the schemas from their sources\n")
             return EXIT_FOUND
-        out.write(f"{len(schemas)} schemas in {target} match their sources\n")
+        from conformance.report import plural
+
+        out.write(f"{target} matches its sources ({plural(len(schemas), 'schema')})\n")
         return EXIT_OK
     for path in write(schemas, target):
         out.write(f"wrote {path}\n")

@@ -27,10 +27,10 @@ def failure_message(results: Sequence[Result], strict: bool) -> str:
 
 def headline(results: Sequence[Result], strict: bool) -> str:
     """One line: what failed (counted by kind), and where when it is one document."""
-    from conformance.report import visible
+    from conformance.report import plural, visible
 
     counts = Counter(f.kind for r in results for f in r.findings if _fails(f, strict))
-    what = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "failure"
+    what = ", ".join(plural(n, kind) for kind, n in sorted(counts.items())) or "failure"
     if len(results) == 1:
         result = results[0]
         schema = f" [{visible(result.schema)}]" if result.schema else ""

@@ -108,9 +108,10 @@ class Ledger:
             return
         tr = terminalreporter
         tr.write_sep("=", "conformance")
-        counts = ", ".join(f"{n} {kind}" for kind, n in sorted(self.counts.items()))
-        plural = "document" if self.documents == 1 else "documents"
-        tr.write_line(f"{self.documents} {plural} checked: {counts or 'all conform'}")
+        from conformance.report import plural
+
+        counts = ", ".join(plural(n, kind) for kind, n in sorted(self.counts.items()))
+        tr.write_line(f"{plural(self.documents, 'document')} checked: {counts or 'all conform'}")
         if self.drift and self.run.settings.drift != "ignore":
             tr.write_line("drift (what the schemas do not know yet):")
             for line in drift_table(list(self.drift.values())):

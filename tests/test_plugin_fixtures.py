@@ -236,7 +236,7 @@ def test_xdist_runs_the_documents_and_the_controller_reports(fixtures: pytest.Py
     result.stdout.fnmatch_lines(
         [
             "*= conformance =*",
-            "7 documents checked: 1 enum-drift, 1 unreadable, 2 violation",
+            "7 documents checked: 1 enum-drift, 1 unreadable, 2 violations",
             "drift (what the schemas do not know yet):",
             "*",
             '  kendra.DataSourceSyncJob  /Status  value "QUEUED"  1      '

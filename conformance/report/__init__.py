@@ -134,9 +134,9 @@ class Reporter:
 
     def summary(self) -> str:
         """The closing line: files, documents, and the findings counted per kind."""
-        parts = [f"{self.counts[kind]} {kind}" for kind in sorted(self.counts)]
-        files = _plural(self.files, "file")
-        documents = _plural(self.documents, "document")
+        parts = [plural(self.counts[kind], kind) for kind in sorted(self.counts)]
+        files = plural(self.files, "file")
+        documents = plural(self.documents, "document")
         verdict = ", ".join(parts) or ("all conform" if self.documents else "nothing to validate")
         return f"{files}, {documents}: {verdict}"
 
@@ -149,8 +149,18 @@ class Reporter:
         raise NotImplementedError
 
 
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+# Finding kinds that are adjectives, not nouns: "2 unreadable" reads right, "2 unreadables" not.
+_INVARIABLE: Final = frozenset({"unreadable", "unselected"})
+
+
+def plural(n: int, noun: str) -> str:
+    """``1 violation``, ``2 violations``: a count with its noun, as every summary prints one.
+
+    Kinds that are adjectives (``unreadable``, ``unselected``) stay as they are.
+    """
+    if n == 1 or noun in _INVARIABLE:
+        return f"{n} {noun}"
+    return f"{n} {noun}s"
 
 
 # Characters that must not reach a terminal or a log raw: C0/C1 controls (an API error body can
@@ -303,4 +313,5 @@ __all__ = [
     "Reporter",
     "SarifReporter",
     "TextReporter",
+    "plural",
 ]
