@@ -34,13 +34,27 @@ import struct
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import IO, TYPE_CHECKING
+from typing import IO, Protocol
 
 from conformance.findings import Location, Result
 from conformance.sources import LineReader, Lines
 
-if TYPE_CHECKING:
-    from conformance.pipeline import Pipeline
+
+class _Capped(Protocol):
+    @property
+    def max_document(self) -> int: ...
+
+
+class LineChecker(Protocol):
+    """What the workers use of a run's pipeline (``conformance.pipeline.Pipeline``): its check
+    of NDJSON lines and its document size cap. Named here, so that this module needs nothing of
+    the pipeline that calls it."""
+
+    @property
+    def options(self) -> _Capped: ...
+
+    def check_lines(self, lines: Lines) -> Iterator[Result]: ...
+
 
 RANGE_BYTES = 4 * 1024 * 1024
 # At most this many ranges (larger ranges for larger files): their numbers, 4 bytes each, must all
@@ -81,7 +95,7 @@ def _after_newline(stream: IO[bytes], start: int) -> int:
 
 
 def check_range(
-    pipeline: Pipeline, path: str, name: str, span: tuple[int, int]
+    pipeline: LineChecker, path: str, name: str, span: tuple[int, int]
 ) -> tuple[int, list[Result]]:
     """The number of lines of one range of the file, and its results (lines counted from 1)."""
     start, end = span
@@ -92,7 +106,7 @@ def check_range(
     return lines.count, results
 
 
-def check_file(pipeline: Pipeline, path: str, name: str, jobs: int) -> Iterator[Result]:
+def check_file(pipeline: LineChecker, path: str, name: str, jobs: int) -> Iterator[Result]:
     """The results of an NDJSON file, validated by ``jobs`` worker processes, in file order."""
     spans = ranges(path)
     workers: list[_Worker] = []
@@ -127,7 +141,7 @@ def check_file(pipeline: Pipeline, path: str, name: str, jobs: int) -> Iterator[
 
 
 def _start(
-    pipeline: Pipeline, path: str, name: str, spans: list[tuple[int, int]], jobs: int
+    pipeline: LineChecker, path: str, name: str, spans: list[tuple[int, int]], jobs: int
 ) -> tuple[selectors.BaseSelector | None, list[_Worker]]:
     """The selector the parent waits on and the workers started: ``jobs`` of them (no more than
     there are ranges), or as many as the file descriptors left allow; none when not even one
@@ -228,7 +242,7 @@ class _Worker:
     @classmethod
     def start(
         cls,
-        pipeline: Pipeline,
+        pipeline: LineChecker,
         path: str,
         name: str,
         spans: list[tuple[int, int]],
