@@ -120,8 +120,8 @@ def _parser() -> argparse.ArgumentParser:
     derive.add_argument(
         "--sources",
         type=Path,
-        default=Path("schemas/sources"),
-        help="sources folder with manifest.json, used without PAGE (default: schemas/sources)",
+        help="sources folder with manifest.json, used without PAGE (default: schemas/sources of"
+        " the checkout: the current folder or the nearest parent that has one)",
     )
     derive.add_argument("--overlay", type=Path, help="overlay of extra types for PAGE arguments")
     derive.add_argument(
@@ -396,9 +396,12 @@ def _derive(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentPars
             models.append(Page(path.name, _read_text(path), str(path)))
         overlay = Page(args.overlay.name, _read_text(args.overlay)) if args.overlay else None
         schemas = derive_pages(pages, overlay, models, args.types)
+        target = args.out or Path("schemas")
     else:
-        schemas = derive_sources(args.sources)
-    target = args.out or Path("schemas")
+        sources = args.sources or _checkout_sources()
+        schemas = derive_sources(sources)
+        # The schemas of the checkout the sources were found in, wherever in it derive runs.
+        target = args.out or (Path("schemas") if args.sources else sources.parent)
     if args.check:
         problems = differences(schemas, target)
         for problem in problems:
@@ -413,6 +416,26 @@ def _derive(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentPars
     for path in write(schemas, target):
         out.write(f"wrote {path}\n")
     return EXIT_OK
+
+
+def _checkout_sources() -> Path:
+    """``schemas/sources`` of the checkout around the current folder, for a bare ``derive``.
+
+    Looked for upwards, as git finds its repository, so that ``derive --check`` works from any
+    folder of a checkout; outside one, the error says what was looked for and what to do instead.
+    """
+    from conformance.derive import MANIFEST
+    from conformance.errors import InputError
+
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "schemas" / "sources" / MANIFEST).is_file():
+            sources = folder / "schemas" / "sources"
+            return sources.relative_to(here) if folder == here else sources
+    raise InputError(
+        f"no schemas/sources/{MANIFEST} in the current folder or its parents: run derive in a"
+        " checkout of sync-conformance, or give pages/models as arguments with --out"
+    )
 
 
 def _read_text(path: Path) -> str:

@@ -74,3 +74,41 @@ def test_plugin_headline_plural() -> None:
     two = Result(Location("job.json"), SCHEMA, (_violation(1), _violation(2)))
     assert headline([one], False).startswith("conformance: 1 violation in ")
     assert headline([two], False).startswith("conformance: 2 violations in ")
+
+
+# --- 6. derive outside a checkout ------------------------------------------------------------------
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_derive_outside_a_checkout_says_what_it_looked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not "manifest.json:1: no sources manifest here": what was looked for, and what to do."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["derive"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "conformance: error: no schemas/sources/manifest.json in the current folder or its"
+        " parents: run derive in a checkout of sync-conformance, or give pages/models as"
+        " arguments with --out\n"
+    )
+
+
+def test_derive_with_a_sources_folder_without_manifest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An explicit --sources without a manifest names the folder, exit 2."""
+    assert main(["derive", "--sources", str(tmp_path), "--check"]) == 2
+    err = capsys.readouterr().err
+    assert f"no manifest.json in {tmp_path}: give --sources the folder" in err
+    assert ":1:" not in err
+
+
+def test_derive_check_from_a_subfolder_of_the_checkout(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The checkout's sources are found upwards, as git finds its repository."""
+    monkeypatch.chdir(ROOT / "conformance" / "report")
+    assert main(["derive", "--check"]) == 0
+    assert "matches its sources" in capsys.readouterr().out

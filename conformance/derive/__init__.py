@@ -29,7 +29,7 @@ from conformance.derive.graph_page import PLACEHOLDERS, looks_like_graph_page, r
 from conformance.derive.merge import merge, referenced
 from conformance.derive.model import Example, Member, TypeDoc
 from conformance.derive.overlay import apply_corrections, apply_refinements, read_overlay
-from conformance.errors import DerivationError
+from conformance.errors import DerivationError, InputError
 
 __all__ = [
     "Page",
@@ -160,7 +160,11 @@ def derive_sources(sources: Path) -> dict[str, dict[str, Any]]:
     try:
         text = manifest_path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise DerivationError(str(manifest_path), 1, "no sources manifest here") from None
+        # Said as a missing file, not a line of one: "manifest.json:1" pointed into nothing.
+        raise InputError(
+            f"no {MANIFEST} in {sources}: give --sources the folder that holds the sources"
+            " manifest, or give pages/models as arguments with --out"
+        ) from None
     manifest = jsondoc.load(text, str(manifest_path))
     if not isinstance(manifest, dict):
         raise DerivationError(str(manifest_path), 1, "the manifest must be a JSON object")
