@@ -255,7 +255,7 @@ def test_drift_is_listed_in_the_summary(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         [
             "*= conformance =*",
-            "2 documents checked: 2 enum-drift",
+            "2 documents checked: 2 enum-drifts",
             "drift (what the schemas do not know yet):",
             "  schema                    pointer  unknown         count  first seen in",
             '  kendra.DataSourceSyncJob  /Status  value "QUEUED"  2      test_jobs.py::test_drift',
@@ -268,7 +268,7 @@ def test_drift_ignore_lists_nothing(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_jobs=JOB_TESTS)
     result = pytester.runpytest("-k", "drift", "--conformance-drift=ignore")
     result.assert_outcomes(passed=2)
-    result.stdout.fnmatch_lines(["2 documents checked: 2 enum-drift"])
+    result.stdout.fnmatch_lines(["2 documents checked: 2 enum-drifts"])
     assert "first seen in" not in result.stdout.str()
 
 
