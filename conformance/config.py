@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import difflib
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -89,24 +91,90 @@ def find_config(start: Path | None = None) -> Config | None:
     return None
 
 
+# Every key of [tool.conformance]; anything else is refused (a typo must not be ignored).
+KEYS = ("exclude", "include", "schemas", "strict")
+
+
 def load_config(path: Path) -> Config | None:
-    """The ``[tool.conformance]`` settings of a file; None when it has no such table."""
+    """The ``[tool.conformance]`` settings of a file; None when it has no such table.
+
+    Every value is checked for its type and every key for being one we read: ``bool("no")`` is
+    True and ``tuple("*.json")`` a tuple of characters, so a value taken as it comes would turn
+    a mistake into a setting nobody asked for. The error names the file, the key and the type.
+    """
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the configuration: {exc}") from None
-    table: Any = data.get("tool", {}).get("conformance")
+        raise InputError(f"{_shown(path)}: cannot read the configuration: {exc}") from None
+    tool: Any = data.get("tool", {})
+    table: Any = tool.get("conformance") if isinstance(tool, dict) else None
     if table is None:
         return None
+    where = f"{_shown(path)}: [tool.conformance]"
     if not isinstance(table, dict):
-        raise InputError(f"{path}: [tool.conformance] must be a table")
+        raise InputError(f"{where} must be a table, got {_toml(table)}")
+    for key in table:
+        if key not in KEYS:
+            close = difflib.get_close_matches(key, KEYS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise InputError(f"{where} has no setting {key!r}{hint}; known: {', '.join(KEYS)}")
+    strict = table.get("strict", False)
+    if not isinstance(strict, bool):
+        raise InputError(f"{where} strict must be true or false, got {_toml(strict)}")
     schemas = table.get("schemas", {})
-    if not isinstance(schemas, dict) or not all(isinstance(v, str) for v in schemas.values()):
-        raise InputError(f"{path}: [tool.conformance.schemas] maps globs to schema names (strings)")
+    if not isinstance(schemas, dict):
+        raise InputError(
+            f'{where} schemas must be a table of "glob" = "schema name", got {_toml(schemas)}'
+        )
+    for glob, name in schemas.items():
+        if not isinstance(name, str) or not name:
+            raise InputError(
+                f"{_shown(path)}: [tool.conformance.schemas] {json.dumps(glob)} must be a schema"
+                f' name (a string such as "kendra.DataSourceSyncJob"), got {_toml(name)}'
+            )
+        if not glob:
+            raise InputError(
+                f"{_shown(path)}: [tool.conformance.schemas] has an empty glob (for {name!r})"
+            )
     return Config(
         path=path,
         schemas=tuple(schemas.items()),
-        strict=bool(table.get("strict", False)),
-        include=tuple(table.get("include", ())),
-        exclude=tuple(table.get("exclude", ())),
+        strict=strict,
+        include=_globs(table, "include", where),
+        exclude=_globs(table, "exclude", where),
     )
+
+
+def _globs(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    """A list of non-empty strings, or the error that says so (a bare string is the usual slip)."""
+    value = table.get(key, [])
+    if isinstance(value, str):
+        raise InputError(
+            f"{where} {key} must be a list of globs, got {_toml(value)}: write"
+            f" {key} = [{json.dumps(value)}]"
+        )
+    if not isinstance(value, list) or not all(isinstance(g, str) and g for g in value):
+        raise InputError(
+            f"{where} {key} must be a list of globs (non-empty strings), got {_toml(value)}"
+        )
+    return tuple(value)
+
+
+def _shown(path: Path) -> str:
+    """The file as the user knows it: relative to the working directory when it is inside."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def _toml(value: Any) -> str:
+    """A value as TOML would write it (near enough for an error message), or what it is."""
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, bool | int | float | str | list):
+        try:
+            return json.dumps(value, ensure_ascii=False)
+        except (TypeError, ValueError):  # nan, a date inside a list
+            return str(value)
+    return f"{value} (a {type(value).__name__})"

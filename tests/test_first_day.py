@@ -112,3 +112,110 @@ def test_derive_check_from_a_subfolder_of_the_checkout(
     monkeypatch.chdir(ROOT / "conformance" / "report")
     assert main(["derive", "--check"]) == 0
     assert "matches its sources" in capsys.readouterr().out
+
+
+# --- 3. configuration values of the wrong type ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (
+            'strict = "no"',
+            'pyproject.toml: [tool.conformance] strict must be true or false, got "no"',
+        ),
+        ("strict = 1", "pyproject.toml: [tool.conformance] strict must be true or false, got 1"),
+        (
+            'include = "*.json"',
+            'pyproject.toml: [tool.conformance] include must be a list of globs, got "*.json":'
+            ' write include = ["*.json"]',
+        ),
+        (
+            "exclude = [1]",
+            "pyproject.toml: [tool.conformance] exclude must be a list of globs (non-empty"
+            " strings), got [1]",
+        ),
+        (
+            'exclude = ["ok", ""]',
+            "pyproject.toml: [tool.conformance] exclude must be a list of globs (non-empty"
+            ' strings), got ["ok", ""]',
+        ),
+        (
+            'schemas = "kendra.DataSourceSyncJob"',
+            'pyproject.toml: [tool.conformance] schemas must be a table of "glob" = "schema'
+            ' name", got "kendra.DataSourceSyncJob"',
+        ),
+        (
+            '[tool.conformance.schemas]\n"*.json" = 3',
+            'pyproject.toml: [tool.conformance.schemas] "*.json" must be a schema name (a string'
+            ' such as "kendra.DataSourceSyncJob"), got 3',
+        ),
+        (
+            '[tool.conformance.schemas]\n"*.json" = ["kendra.DataSourceSyncJob"]',
+            'pyproject.toml: [tool.conformance.schemas] "*.json" must be a schema name (a string'
+            ' such as "kendra.DataSourceSyncJob"), got ["kendra.DataSourceSyncJob"]',
+        ),
+        (
+            "stric = true",
+            "pyproject.toml: [tool.conformance] has no setting 'stric' (did you mean 'strict'?);"
+            " known: exclude, include, schemas, strict",
+        ),
+        (
+            "excludes = []",
+            "pyproject.toml: [tool.conformance] has no setting 'excludes' (did you mean"
+            " 'exclude'?); known: exclude, include, schemas, strict",
+        ),
+        (
+            "colour = 1",
+            "pyproject.toml: [tool.conformance] has no setting 'colour'; known: exclude,"
+            " include, schemas, strict",
+        ),
+    ],
+)
+def test_config_of_the_wrong_type_is_refused(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    table: str,
+    message: str,
+) -> None:
+    """A value of the wrong type, or a key we do not read, is exit 2 with the file, the key and
+    the expected type; never a silent setting, never a traceback."""
+    (tmp_path / "pyproject.toml").write_text(f"[tool.conformance]\n{table}\n", encoding="utf-8")
+    (tmp_path / "job.json").write_text(json.dumps(JOB), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "job.json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"conformance: error: {message}\n"
+    assert "Traceback" not in captured.err + captured.out
+
+
+def test_config_table_that_is_not_a_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``[tool] conformance = 3`` names what it got."""
+    (tmp_path / "pyproject.toml").write_text("[tool]\nconformance = 3\n", encoding="utf-8")
+    (tmp_path / "job.json").write_text(json.dumps(JOB), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "job.json"]) == 2
+    assert capsys.readouterr().err == (
+        "conformance: error: pyproject.toml: [tool.conformance] must be a table, got 3\n"
+    )
+
+
+def test_config_of_the_right_types_is_read(tmp_path: Path) -> None:
+    """The settings of every key, as written."""
+    from conformance.config import load_config
+
+    path = tmp_path / "pyproject.toml"
+    path.write_text(
+        '[tool.conformance]\nstrict = true\ninclude = ["*.json"]\nexclude = ["old/*"]\n'
+        '[tool.conformance.schemas]\n"jobs/*.json" = "kendra.DataSourceSyncJob"\n',
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert config is not None
+    assert config.strict is True
+    assert config.include == ("*.json",)
+    assert config.exclude == ("old/*",)
+    assert config.schemas == (("jobs/*.json", "kendra.DataSourceSyncJob"),)
