@@ -1,4 +1,8 @@
-"""``@pytest.mark.conformance``: every response a test receives through ``requests`` is checked.
+"""``@pytest.mark.conformance``: the responses of a marked test are checked.
+
+That is every HTTP response the test receives through requests, httpx or botocore/boto3: each
+client is hooked where every response passes once (``capture`` says where, and why there), and
+the three hand their responses over in one form, checked one way.
 
 Responses are checked as they arrive (so the run's record keeps their order) and judged when the
 test's call is over: a test that passed but received a failing document fails with the findings,
@@ -10,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -20,11 +24,13 @@ if TYPE_CHECKING:
     from conformance.findings import Result
     from conformance.pipeline import Pipeline
 
+    from .capture import Exchange
+
 MARKER = "conformance"
 MARKER_HELP = (
     "conformance(schema=None, strict=False): validate every HTTP response the test receives"
-    " through requests (the schema chosen as the CLI chooses it, or forced); strict=True makes"
-    " drift fail the test too"
+    " through requests, httpx or botocore/boto3 (the schema chosen as the CLI chooses it, or"
+    " forced); strict=True makes drift fail the test too"
 )
 
 
@@ -53,7 +59,7 @@ def around_call(item: pytest.Item) -> Generator[None, object, object]:
     mark = item.get_closest_marker(MARKER)
     if mark is None:
         return (yield)
-    from .capture import check_response, responses_seen
+    from .capture import check_exchange, responses_seen
     from .render import failure_message
 
     schema, strict = arguments(mark)
@@ -61,19 +67,19 @@ def around_call(item: pytest.Item) -> Generator[None, object, object]:
     pipeline = run.pipeline(schema)
     strict = strict or run.strict
     checked: list[Result] = []
-    streamed: list[tuple[Any, str]] = []
+    streamed: list[tuple[Exchange, str]] = []
     # A test may fetch from several threads; responses are numbered and recorded one at a time.
     lock = threading.Lock()
 
-    def on_response(response: Any, is_stream: bool) -> None:
+    def on_response(exchange: Exchange) -> None:
         with lock:
             name = next_name(item, "response")
-            if is_stream:
-                streamed.append((response, name))
+            if exchange.streamed:
+                streamed.append((exchange, name))
             else:
-                _keep(item, check_response(pipeline, response, name), checked)
+                _keep(item, check_exchange(pipeline, exchange, name), checked)
 
-    with responses_seen(on_response):
+    with responses_seen(on_response, pipeline.options.max_body):
         try:
             outcome = yield
         except (KeyboardInterrupt, SystemExit):
@@ -92,13 +98,16 @@ def around_call(item: pytest.Item) -> Generator[None, object, object]:
 
 
 def _finish(
-    item: pytest.Item, streamed: list[tuple[Any, str]], pipeline: Pipeline, checked: list[Result]
+    item: pytest.Item,
+    streamed: list[tuple[Exchange, str]],
+    pipeline: Pipeline,
+    checked: list[Result],
 ) -> None:
-    """Check the streamed responses whose bodies the test left unread."""
-    from .capture import check_response
+    """Check the streamed responses, now that the test is done reading them."""
+    from .capture import check_exchange
 
-    for response, name in streamed:
-        _keep(item, check_response(pipeline, response, name), checked)
+    for exchange, name in streamed:
+        _keep(item, check_exchange(pipeline, exchange, name), checked)
     streamed.clear()
 
 
