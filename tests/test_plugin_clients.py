@@ -89,7 +89,10 @@ KENDRA = {
     "unparseable": (200, {"History": [dict(SYNC_JOB, StartTime="yesterday")]}),
     "missing": (400, {"__type": "ResourceNotFoundException",
                       "Message": "Data source missing does not exist"}),
+    "throttled": (400, {"__type": "ThrottlingException", "message": "Rate exceeded"}),
 }
+# Ids answered once with a throttling error, then as "good": botocore retries the call.
+THROTTLED_ONCE = set()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -113,7 +116,11 @@ class Handler(BaseHTTPRequestHandler):
         with open("credentials-sent.txt", "a", encoding="utf-8") as sent:
             for name in ("Authorization", "X-Amz-Security-Token"):
                 sent.write(f"{self.headers.get(name)}\n")
-        status, body = KENDRA[asked["Id"]]
+        wanted = asked["Id"]
+        if wanted == "flaky" and wanted not in THROTTLED_ONCE:
+            THROTTLED_ONCE.add(wanted)
+            wanted = "throttled"
+        status, body = KENDRA["good" if wanted == "flaky" else wanted]
         self.answer(status, "application/x-amz-json-1.1", json.dumps(body).encode(),
                     {"x-amzn-RequestId": "4c1d2e3f-0000-4000-8000-000000000000"})
 
@@ -473,6 +480,24 @@ def test_unmarked(kendra):
     shown = out + json.dumps(report)
     for secret in (*signatures, SECRET_KEY, SESSION_TOKEN):
         assert secret not in shown
+
+
+def test_boto3_every_attempt_is_checked(server: pytest.Pytester) -> None:
+    """A call botocore retries: the throttling error and the retried page are both checked (the
+    client, like every test's here, was built by a fixture before the marked call began)."""
+    pytest.importorskip("boto3")
+    server.makepyfile(
+        test_retry=BOTO3
+        + """
+@pytest.mark.conformance
+def test_retried(kendra, conformance):
+    page = kendra.list_data_source_sync_jobs(Id="flaky", IndexId=INDEX)
+    assert page["ResponseMetadata"]["RetryAttempts"] == 1
+    seen = [(r.schema, [f.kind for f in r.findings]) for r in conformance.results]
+    assert seen == [(None, ["error-response"]), ("kendra.ListDataSourceSyncJobsResponse", [])]
+"""
+    )
+    server.runpytest().assert_outcomes(passed=1)
 
 
 def test_boto3_body_botocore_cannot_parse_is_still_checked(server: pytest.Pytester) -> None:
