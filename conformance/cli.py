@@ -191,10 +191,19 @@ def _parser() -> argparse.ArgumentParser:
         "--include",
         action="append",
         metavar="GLOB",
-        help="file globs to read in folders (repeatable; default: json, ndjson, jsonl, har, yaml)",
+        help="file globs to read in folders (repeatable; default: *.json, *.ndjson, *.jsonl,"
+        " *.har, *.yaml, *.yml; replaces [tool.conformance] include). Globs work as in"
+        " .gitignore, relative to the current folder: one without / matches a file name at any"
+        " depth (*.json), one with / is anchored there (tests/**/*.json); ** spans folders",
     )
     validate.add_argument(
-        "--exclude", action="append", metavar="GLOB", help="file globs to skip (repeatable)"
+        "--exclude",
+        action="append",
+        metavar="GLOB",
+        help="globs of files and folders to skip (repeatable; replaces [tool.conformance]"
+        " exclude, whose globs are relative to its pyproject.toml); an excluded folder is not"
+        " read at all: node_modules, node_modules/* and node_modules/** all skip"
+        " node_modules/x/pkg.json, and a name without / (node_modules) at any depth",
     )
     validate.add_argument(
         "--duplicate-keys",
@@ -452,7 +461,7 @@ def _read_text(path: Path) -> str:
 
 
 def _validate(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) -> int:
-    from conformance.config import find_config
+    from conformance.config import Globs, find_config
     from conformance.pipeline import Options, Pipeline, validate_examples
     from conformance.progress import Progress
     from conformance.report import REPORTERS
@@ -472,8 +481,18 @@ def _validate(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentPa
         options = Options(
             schema=args.schema,
             config=config,
-            include=tuple(args.include or (config and config.include) or DEFAULT_INCLUDE),
-            exclude=tuple(args.exclude or (config and config.exclude) or ()),
+            # Command-line globs are relative to the current folder, the configuration's to its
+            # file's (Globs carries the folder); one list replaces the other, never merged.
+            include=(
+                Globs(args.include, Path.cwd())
+                if args.include
+                else (config and config.include) or DEFAULT_INCLUDE
+            ),
+            exclude=(
+                Globs(args.exclude, Path.cwd())
+                if args.exclude
+                else (config and config.exclude) or ()
+            ),
             check_duplicates={"auto": None, "check": True, "ignore": False}[args.duplicate_keys],
             max_body=args.max_body_size,
             jobs=args.jobs,

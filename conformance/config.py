@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import tomllib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -27,7 +29,11 @@ from conformance.errors import InputError
 
 
 def glob_regex(glob: str) -> re.Pattern[str]:
-    """A regex for a path glob: ``**`` spans folders, ``*`` and ``?`` stay within one."""
+    """A regex for a path glob: ``**`` spans folders, ``*``, ``?`` and ``[...]`` stay within one.
+
+    ``[abc]``, ``[a-z]`` and ``[!abc]`` are fnmatch's classes (the include and exclude globs were
+    fnmatch's before they were paths); a ``[`` with no ``]`` after it is itself.
+    """
     out = []
     i = 0
     while i < len(glob):
@@ -43,10 +49,133 @@ def glob_regex(glob: str) -> re.Pattern[str]:
         elif glob[i] == "?":
             out.append("[^/]")
             i += 1
+        elif glob[i] == "[" and (end := glob.find("]", i + 2)) != -1:
+            members = glob[i + 1 : end]
+            negated = members[:1] in ("!", "^")
+            members = members[1:] if negated else members
+            escaped = "".join("\\" + c if c in "\\^]" else c for c in members)
+            out.append(f"[^/{escaped}]" if negated else f"(?!/)[{escaped}]")
+            i = end + 1
         else:
             out.append(re.escape(glob[i]))
             i += 1
     return re.compile("".join(out) + r"\Z")
+
+
+class Globs(tuple[str, ...]):
+    """Path globs, and the folder they are relative to (None: the working directory).
+
+    The globs of ``[tool.conformance]`` are relative to the ``pyproject.toml`` they are written
+    in, those of the command line to the folder it runs in; carried with the globs, the folder
+    reaches every walker (the CLI's, the pytest plugin's) that takes a tuple of globs today.
+    """
+
+    base: Path | None
+
+    def __new__(cls, globs: Iterable[str] = (), base: Path | None = None) -> Globs:
+        self = super().__new__(cls, globs)
+        self.base = base
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Globs, (tuple(self), self.base))
+
+
+class GlobMatcher:
+    """Globs compiled to match paths as ``.gitignore`` does, relative to their folder.
+
+    - A glob without ``/`` matches a name at any depth: the file's (``*.json``) and, to exclude,
+      any folder's on the way (``node_modules``).
+    - A glob with ``/`` is anchored at the folder (``node_modules/*``, ``tests/**/*.json``; a
+      leading ``./`` is the same folder); ``**`` spans folders.
+    - A glob ending in ``/`` matches folders only (``build/``).
+    - An absolute glob is matched against the absolute path.
+
+    To exclude, a glob that matches a folder excludes everything below it, so
+    ``node_modules/*`` and ``node_modules/**`` both exclude ``node_modules/x/pkg.json``.
+    """
+
+    def __init__(self, globs: Sequence[str]) -> None:
+        base = getattr(globs, "base", None)
+        self.base = os.path.abspath(base if base is not None else os.curdir)
+        self._real_base: str | None = None
+        # (regex, folders only) per kind of glob: by name, by path from the base, absolute.
+        self.names: list[tuple[re.Pattern[str], bool]] = []
+        self.paths: list[tuple[re.Pattern[str], bool]] = []
+        self.absolute: list[tuple[re.Pattern[str], bool]] = []
+        for glob in globs:
+            folders = glob.endswith("/")
+            text = glob.rstrip("/")
+            if text.startswith("/") or os.path.isabs(text):
+                self.absolute.append((glob_regex(text), folders))
+                continue
+            while text.startswith("./"):
+                text = text[2:]
+            target = self.paths if "/" in text else self.names
+            target.append((glob_regex(text), folders))
+
+    def relative(self, path: str) -> str:
+        """``path`` from the base, with forward slashes (``../`` where it is outside)."""
+        full = os.path.abspath(path)
+        rel = _relpath(full, self.base)
+        if rel.startswith(".."):  # perhaps through a symbolic link to the base: resolved once
+            if self._real_base is None:
+                self._real_base = os.path.realpath(self.base)
+            rel = _relpath(os.path.realpath(full), self._real_base)
+        return rel
+
+    def file(self, rel: str, full: str | None = None) -> bool:
+        """Whether a glob matches the file itself (its name, its path from the base)."""
+        name = rel.rpartition("/")[2]
+        if any(rx.match(name) for rx, folders in self.names if not folders):
+            return True
+        if any(rx.match(rel) for rx, folders in self.paths if not folders):
+            return True
+        if self.absolute:
+            full = _posix(os.path.abspath(full or os.path.join(self.base, rel)))
+            return any(rx.match(full) for rx, folders in self.absolute if not folders)
+        return False
+
+    def folder(self, rel: str, full: str | None = None) -> bool:
+        """Whether a glob matches a folder, by its name or its path from the base."""
+        name = rel.rpartition("/")[2]
+        if name not in ("..", ".", "") and any(rx.match(name) for rx, _ in self.names):
+            return True
+        if any(rx.match(rel) for rx, _ in self.paths):
+            return True
+        if self.absolute:
+            full = _posix(os.path.abspath(full or os.path.join(self.base, rel)))
+            return any(rx.match(full) for rx, _ in self.absolute)
+        return False
+
+    def excludes(self, path: str) -> bool:
+        """Whether the file at ``path``, or a folder it is in, is matched (as to exclude it)."""
+        rel = self.relative(path)
+        if self.file(rel, path):
+            return True
+        return self.within(rel)
+
+    def within(self, rel: str) -> bool:
+        """Whether a folder that ``rel`` is in (from the base) is matched."""
+        parts = rel.split("/")[:-1]
+        for i in range(len(parts)):
+            if parts[i] not in ("..", ".") and self.folder("/".join(parts[: i + 1])):
+                return True
+        return False
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.paths or self.absolute)
+
+
+def _relpath(path: str, base: str) -> str:
+    try:
+        return _posix(os.path.relpath(path, base))
+    except ValueError:  # another drive (Windows): no relative path
+        return _posix(path)
+
+
+def _posix(path: str) -> str:
+    return path if os.sep == "/" else path.replace(os.sep, "/")
 
 
 @dataclass(frozen=True)
@@ -140,8 +269,8 @@ def load_config(path: Path) -> Config | None:
         path=path,
         schemas=tuple(schemas.items()),
         strict=strict,
-        include=_globs(table, "include", where),
-        exclude=_globs(table, "exclude", where),
+        include=Globs(_globs(table, "include", where), path.parent),
+        exclude=Globs(_globs(table, "exclude", where), path.parent),
     )
 
 

@@ -12,7 +12,6 @@ Request headers kept as a body's origin are redacted here, before anything else 
 from __future__ import annotations
 
 import binascii
-import fnmatch
 import io
 import itertools
 import os
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from conformance.config import GlobMatcher
 from conformance.findings import Finding, Location, Origin
 
 # The rules live in ``conformance.redaction``; re-exported for callers that know them from here.
@@ -380,19 +380,30 @@ def _json(data: bytes, name: str) -> Iterator[Item]:
 # --- Paths, folders, stdin -----------------------------------------------------------------------
 
 
-def _matches(path: str, globs: Sequence[str]) -> bool:
-    name = os.path.basename(path)
-    return any(fnmatch.fnmatch(name, g) or fnmatch.fnmatch(path, g) for g in globs)
+def _walk(folder: Path, include: GlobMatcher, exclude: GlobMatcher) -> Iterator[str | Finding]:
+    """The files under a folder that an include glob matches and no exclude glob does.
 
-
-def _walk(folder: Path, include: Sequence[str], exclude: Sequence[str]) -> Iterator[str | Finding]:
+    Globs match paths relative to their own folder (``GlobMatcher``); an excluded folder is not
+    walked at all, so ``node_modules`` costs nothing.
+    """
     problems: list[OSError] = []
     found: list[str] = []
+    top_in, top_out = include.relative(str(folder)), exclude.relative(str(folder))
+    if exclude.within(f"{top_out}/-"):  # the folder itself, or one it is in, is excluded
+        return
     for root, dirs, files in os.walk(folder, onerror=problems.append):
         dirs.sort()
+        below = os.path.relpath(root, folder)
+        below = "" if below == "." else below.replace(os.sep, "/") + "/"
+        rel_in = f"{top_in}/{below}".removeprefix("./")
+        rel_out = f"{top_out}/{below}".removeprefix("./")
+        if exclude:
+            dirs[:] = [d for d in dirs if not exclude.folder(rel_out + d, os.path.join(root, d))]
         for file in sorted(files):
             full = os.path.join(root, file)
-            if _matches(full, include) and not _matches(full, exclude):
+            if include.file(rel_in + file, full) and not (
+                exclude and exclude.file(rel_out + file, full)
+            ):
                 found.append(full)
     yield from found
     for problem in problems:
@@ -403,7 +414,13 @@ def _walk(folder: Path, include: Sequence[str], exclude: Sequence[str]) -> Itera
 def expand(
     paths: Sequence[str], include: Sequence[str] = DEFAULT_INCLUDE, exclude: Sequence[str] = ()
 ) -> Iterator[str | Finding]:
-    """Files named or found under folders (recursively, sorted), filtered by the globs."""
+    """Files named or found under folders (recursively, sorted), filtered by the globs.
+
+    Globs are relative to their folder (``Globs.base``; plain strings: the working directory),
+    as ``GlobMatcher`` says. A file named on its own is read whatever the include globs say, and
+    skipped when an exclude glob matches it or a folder it is in.
+    """
+    including, excluding = GlobMatcher(include), GlobMatcher(exclude)
     for given in paths:
         if given == "-":
             yield given
@@ -411,8 +428,8 @@ def expand(
         # os.path.isdir is False for a name it cannot even ask about (too long, a NUL in it),
         # where Path.is_dir raises: the reader then says what is wrong with it.
         if os.path.isdir(given):
-            yield from _walk(Path(given), include, exclude)
-        elif not _matches(given, exclude):
+            yield from _walk(Path(given), including, excluding)
+        elif not (excluding and "\0" not in given and excluding.excludes(given)):
             yield given
 
 

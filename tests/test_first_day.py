@@ -26,7 +26,7 @@ def _violation(n: int) -> Finding:
     return Finding("violation", Location("job.json", n, 1), f"bad {n}", SCHEMA, f"/P{n}")
 
 
-# --- 5. plurals -----------------------------------------------------------------------------------
+# --- 5. plurals ----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,7 @@ def test_plugin_headline_plural() -> None:
     assert headline([two], False).startswith("conformance: 2 violations in ")
 
 
-# --- 6. derive outside a checkout ------------------------------------------------------------------
+# --- 6. derive outside a checkout ----------------------------------------------------------------
 
 ROOT = Path(__file__).parents[1]
 
@@ -219,3 +219,136 @@ def test_config_of_the_right_types_is_read(tmp_path: Path) -> None:
     assert config.include == ("*.json",)
     assert config.exclude == ("old/*",)
     assert config.schemas == (("jobs/*.json", "kendra.DataSourceSyncJob"),)
+
+
+# --- 2. include and exclude globs, relative to where they are written ----------------------------
+
+
+def _tree(root: Path, *names: str) -> None:
+    for name in names:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(json.dumps(JOB), encoding="utf-8")
+
+
+TREE = (
+    "fixtures/job.json",
+    "fixtures/old/job1.json",
+    "fixtures/old/job2.json",
+    "fixtures/job.bak.json",
+    "node_modules/x/pkg.json",
+    "node_modules/top.json",
+    "lib/node_modules/y/pkg.json",
+    "build/out.json",
+)
+
+
+def _found(root: Path, paths: list[str], include: object = None, exclude: object = ()) -> list[str]:
+    from conformance.sources import DEFAULT_INCLUDE, expand
+
+    found = expand(paths, include or DEFAULT_INCLUDE, exclude)  # type: ignore[arg-type]
+    return sorted(
+        Path(p).resolve().relative_to(root).as_posix() for p in found if isinstance(p, str)
+    )
+
+
+@pytest.mark.parametrize(
+    ("exclude", "left_out"),
+    [
+        # Anchored at the folder of the globs: everything below node_modules, and no deeper one.
+        (["node_modules/*"], {"node_modules/x/pkg.json", "node_modules/top.json"}),
+        (["node_modules/**"], {"node_modules/x/pkg.json", "node_modules/top.json"}),
+        (["./node_modules/**"], {"node_modules/x/pkg.json", "node_modules/top.json"}),
+        # No slash: a name at any depth, a folder's too.
+        (
+            ["node_modules"],
+            {"node_modules/x/pkg.json", "node_modules/top.json", "lib/node_modules/y/pkg.json"},
+        ),
+        (["*.bak.json"], {"fixtures/job.bak.json"}),
+        (
+            ["**/node_modules/**"],
+            {"node_modules/x/pkg.json", "node_modules/top.json", "lib/node_modules/y/pkg.json"},
+        ),
+        (["fixtures/old"], {"fixtures/old/job1.json", "fixtures/old/job2.json"}),
+        (["fixtures/old/job[1].json"], {"fixtures/old/job1.json"}),
+        (["build/"], {"build/out.json"}),
+        (["pkg.json/"], set()),  # a trailing / is for folders only
+    ],
+)
+def test_exclude_globs_from_the_config(
+    tmp_path: Path, exclude: list[str], left_out: set[str]
+) -> None:
+    """Config globs are relative to the pyproject.toml's folder, as .gitignore's to its own."""
+    from conformance.config import Globs
+
+    _tree(tmp_path, *TREE)
+    found = _found(tmp_path, [str(tmp_path)], exclude=Globs(exclude, tmp_path))
+    assert set(found) == set(TREE) - left_out
+
+
+def test_globs_are_relative_to_their_folder_not_to_the_walk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same config glob, whether the walk starts at the project, below it or above it."""
+    from conformance.config import Globs
+
+    _tree(tmp_path / "proj", *TREE)
+    exclude = Globs(["node_modules/*"], tmp_path / "proj")
+    monkeypatch.chdir(tmp_path / "proj" / "fixtures")
+    assert "node_modules/x/pkg.json" not in _found(tmp_path / "proj", [".."], exclude=exclude)
+    monkeypatch.chdir(tmp_path)
+    found = _found(tmp_path / "proj", ["proj"], exclude=exclude)
+    assert "node_modules/x/pkg.json" not in found
+    assert "lib/node_modules/y/pkg.json" in found
+    # The excluded folder given itself: nothing of it is read.
+    assert _found(tmp_path / "proj", ["proj/node_modules"], exclude=exclude) == []
+
+
+def test_named_files_are_excluded_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files named one by one (pre-commit passes them so) meet the exclude globs too."""
+    from conformance.config import Globs
+
+    _tree(tmp_path, *TREE)
+    monkeypatch.chdir(tmp_path / "fixtures")
+    exclude = Globs(["node_modules/*"], tmp_path)
+    found = _found(tmp_path, ["../node_modules/x/pkg.json", "job.json"], exclude=exclude)
+    assert found == ["fixtures/job.json"]
+
+
+def test_command_line_globs_are_relative_to_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--include and --exclude are read from where the command runs."""
+    _tree(tmp_path, *TREE)
+    monkeypatch.chdir(tmp_path)
+    include = ["fixtures/**/*.json"]
+    assert _found(tmp_path, ["."], include=include, exclude=["fixtures/old/*"]) == [
+        "fixtures/job.bak.json",
+        "fixtures/job.json",
+    ]
+    # A name glob matches at any depth; an anchored one only from the current folder.
+    assert _found(tmp_path, ["."], include=["pkg.json"]) == [
+        "lib/node_modules/y/pkg.json",
+        "node_modules/x/pkg.json",
+    ]
+    assert _found(tmp_path, ["."], include=["x/pkg.json"]) == []
+
+
+def test_cli_config_exclude_of_node_modules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The reported case: exclude = ["node_modules/*"] leaves ./node_modules/x/pkg.json out."""
+    _tree(tmp_path, "fixtures/job.json", "node_modules/x/pkg.json")
+    (tmp_path / "node_modules" / "x" / "pkg.json").write_text('{"name": "x"}', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.conformance]\nexclude = ["node_modules/*"]\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "."]) == 0
+    out = capsys.readouterr().out
+    assert "pkg.json" not in out
+    assert out.rstrip().endswith("1 file, 1 document: all conform")
+    # The command line's own --exclude replaces the configuration's.
+    main(["validate", ".", "--exclude", "fixtures/*"])
+    out = capsys.readouterr().out
+    assert "node_modules/x/pkg.json" in out
+    assert "fixtures/job.json" not in out
