@@ -20,6 +20,8 @@ from conformance.sources import DEFAULT_INCLUDE, DEFAULT_MAX_DOCUMENT
 
 if TYPE_CHECKING:
     from conformance.catalog import Catalog
+    from conformance.pipeline import Options
+    from conformance.report import Reporter
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
 # The report formats, named here so that --help needs no import of the reporters.
@@ -30,8 +32,9 @@ exit codes:
   0  everything conforms (drift and API error responses alone do not fail a run)
   1  violations, documents no schema could be chosen for, drift with --strict, or
      `derive --check` found schemas that differ from their sources
-  2  usage error, unknown schema, input that cannot be read, or a --schemas folder
-     that cannot be used (missing, a file that is not JSON, a $ref to no schema, a
+  2  usage error, unknown schema, input that cannot be read, nothing to validate
+     (no file matched, or none held a document; --allow-empty makes that 0), or a
+     --schemas folder that cannot be used (missing, a file that is not JSON, a $ref to no schema, a
      schema that does not compile)
 """
 
@@ -246,6 +249,13 @@ def _parser() -> argparse.ArgumentParser:
         " auto converts only a document that certainly is one (ResponseMetadata, or a Kendra"
         " timestamp holding an ISO 8601 string with an offset). A converted document's report"
         " says so",
+    )
+    validate.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="exit 0 when nothing is validated (no file matched the globs, or none held a"
+        " document); without it that is exit 2, since an empty folder or a glob that matches"
+        " nothing is more often a mistake than a pass",
     )
     validate.add_argument(
         "--examples",
@@ -468,6 +478,7 @@ def _validate(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentPa
     from conformance.validation import Engine
 
     config = None
+    options = Options()
     if args.examples:
         if args.files or args.schema:
             parser.error("--examples takes no PATH and no --schema")
@@ -512,12 +523,39 @@ def _validate(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentPa
         color=color,
         explain_selection=args.explain_selection,
         max_findings=args.max_findings,
+        allow_empty=args.allow_empty or args.examples,
     )
     with Progress(sys.stderr) as progress:
         for result in results:
             report.add(result)
             progress.advance(result.documents)
-    return report.finish()
+    code = report.finish()
+    if report.empty and not report.allow_empty:
+        print(
+            f"conformance: error: {_nothing_validated(args.files, options)}",
+            file=sys.stderr,
+        )
+    return code
+
+
+def _nothing_validated(paths: Sequence[str], options: Options) -> str:
+    """Why a run validated nothing, with what it was given and what to do about it."""
+    from conformance.report import plural
+
+    given = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+    globs = f"include: {', '.join(options.include)}"
+    if options.exclude:
+        globs += f"; exclude: {', '.join(options.exclude)}"
+    from conformance.sources import expand
+
+    # Walked again only now, on the way out of a run that found nothing: a run that found
+    # something pays nothing for this message.
+    matched = sum(1 for p in expand(paths, options.include, options.exclude) if isinstance(p, str))
+    if matched == 0:
+        what = f"no files matched in {given} ({globs})"
+    else:
+        what = f"nothing to validate in {given}: {plural(matched, 'file')} held no document"
+    return f"{what}; pass --allow-empty to accept"
 
 
 def _color(out: TextIO, choice: str) -> bool:

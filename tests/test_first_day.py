@@ -352,3 +352,80 @@ def test_cli_config_exclude_of_node_modules(
     out = capsys.readouterr().out
     assert "node_modules/x/pkg.json" in out
     assert "fixtures/job.json" not in out
+
+
+# --- 1. nothing to validate is exit 2, unless --allow-empty --------------------------------------
+
+
+def test_empty_folder_is_exit_2_with_what_was_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty folder passed as "nothing to validate", exit 0; now it says so and fails."""
+    (tmp_path / "empty").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "empty"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "0 files, 0 documents: nothing to validate\n"
+    assert captured.err == (
+        "conformance: error: no files matched in empty (include: *.json, *.ndjson, *.jsonl,"
+        " *.har, *.yaml, *.yml); pass --allow-empty to accept\n"
+    )
+    assert main(["validate", "empty", "--allow-empty"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_globs_that_match_nothing_name_the_globs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Include and exclude globs that leave nothing are named, so the mistake shows."""
+    _tree(tmp_path, "a/job.json", "b/job.json")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "a", "b", "--include", "*.xml", "--exclude", "b"]) == 2
+    assert capsys.readouterr().err == (
+        "conformance: error: no files matched in a, b (include: *.xml; exclude: b);"
+        " pass --allow-empty to accept\n"
+    )
+    # A file named on its own, excluded (as pre-commit may pass one).
+    assert main(["validate", "a/job.json", "--exclude", "a/*"]) == 2
+    assert "no files matched in a/job.json (include: " in capsys.readouterr().err
+    assert main(["validate", "a/job.json", "--exclude", "a/*", "--allow-empty"]) == 0
+
+
+def test_files_that_hold_no_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A matched file with no document in it (an empty NDJSON stream) is nothing validated."""
+    (tmp_path / "jobs.ndjson").write_text("\n\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "."]) == 2
+    assert capsys.readouterr().err == (
+        "conformance: error: nothing to validate in .: 1 file held no document;"
+        " pass --allow-empty to accept\n"
+    )
+
+
+def test_the_json_report_carries_the_exit_code_of_an_empty_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every format agrees on the exit code: the JSON report's summary says 2 too."""
+    assert main(["validate", str(tmp_path), "--format", "json"]) == 2
+    assert json.loads(capsys.readouterr().out)["summary"]["exit_code"] == 2
+    assert main(["validate", str(tmp_path), "--format", "json", "--allow-empty"]) == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["exit_code"] == 0
+
+
+def test_a_run_of_skipped_results_alone_validated_nothing() -> None:
+    """Skipped exchanges (a HAR of pages and scripts) are no document: nothing validated."""
+    if "skipped" not in getattr(Result, "__dataclass_fields__", {}):
+        pytest.skip("results have no skipped field yet")
+    report = REPORTERS["text"](io.StringIO(), allow_empty=False)
+    skipped = Result(Location("pages.har", entry=1, entry_kind="entry"), None, skipped="not JSON")
+    report.add(skipped)
+    assert report.empty
+    assert report.finish() == 2
+
+
+def test_reporters_default_to_allowing_an_empty_run() -> None:
+    """Library callers keep what they had: an empty run is 0 unless they ask otherwise."""
+    assert REPORTERS["text"](io.StringIO()).finish() == 0
+    assert REPORTERS["sarif"](io.StringIO(), allow_empty=False).finish() == 2

@@ -61,6 +61,7 @@ class Reporter:
         color: bool = False,
         explain_selection: bool = False,
         max_findings: int | None = None,
+        allow_empty: bool = True,
     ) -> None:
         if max_findings is not None and max_findings < 0:
             raise ValueError(f"max_findings must be 0 or more, not {max_findings}")
@@ -69,6 +70,9 @@ class Reporter:
         self.color = color
         self.explain_selection = explain_selection
         self.max_findings = max_findings
+        # False: a run that validated no document fails (exit 2), as the CLI's runs do unless
+        # --allow-empty; an empty folder or a glob that matches nothing is a mistake, not a pass.
+        self.allow_empty = allow_empty
         self.documents = 0
         self.counts: Counter[str] = Counter()
         self._files: set[str] = set()
@@ -102,9 +106,14 @@ class Reporter:
     @property
     def exit_code(self) -> int:
         """The run's exit code for the results added so far."""
-        if self._unreadable:
+        if self._unreadable or (self.empty and not self.allow_empty):
             return EXIT_UNREADABLE
         return EXIT_FOUND if self._failed else EXIT_OK
+
+    @property
+    def empty(self) -> bool:
+        """Whether no document was validated (no file matched, or none held a document)."""
+        return self.documents == 0
 
     def status(self, result: Result) -> Status:
         """One word for a document: the worst of what it has, as this run judges it."""
