@@ -27,26 +27,67 @@ EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
 # The report formats, named here so that --help needs no import of the reporters.
 _FORMATS = ("github", "json", "junit", "sarif", "text")
 
-EPILOG = """\
+# Each command's --help gives the exit codes true for it, not another command's.
+EPILOGS = {
+    "conformance": """\
+exit codes (each command's --help says what they mean for it):
+  0  success: everything conforms, or the schemas match their sources
+  1  findings: violations (validate), or schemas that differ from their sources
+     (derive --check)
+  2  usage error, or input that cannot be used
+""",
+    "validate": """\
 exit codes:
   0  everything conforms (drift and API error responses alone do not fail a run)
-  1  violations, documents no schema could be chosen for, drift with --strict, or
-     `derive --check` found schemas that differ from their sources
-  2  usage error, unknown schema, input that cannot be read, nothing to validate
-     (no file matched, or none held a document; --allow-empty makes that 0), or a
-     --schemas folder that cannot be used (missing, a file that is not JSON, a $ref to no schema, a
-     schema that does not compile)
-"""
+  1  violations, documents no schema could be chosen for, or drift with --strict
+  2  usage error, a [tool.conformance] setting of the wrong type, unknown schema,
+     input that cannot be read, nothing to validate (no file matched, or none held
+     a document; --allow-empty makes that 0), an --output that cannot be written,
+     or a --schemas folder that cannot be used (missing, a file that is not JSON, a
+     $ref to no schema, a schema that does not compile)
+""",
+    "schemas": """\
+exit codes:
+  0  the schemas were listed (schemas show: see its --help)
+  2  usage error, or a --schemas folder that cannot be used (missing, a file that
+     is not JSON, a $ref to no schema, a schema that does not compile)
+""",
+    "schemas list": """\
+exit codes:
+  0  the schemas were listed
+  2  usage error, or a --schemas folder that cannot be used (missing, a file that
+     is not JSON, a $ref to no schema, a schema that does not compile)
+""",
+    "schemas show": """\
+exit codes:
+  0  the schema was printed
+  2  usage error, an unknown schema name (close names are suggested), or a
+     --schemas folder that cannot be used (missing, a file that is not JSON, a
+     $ref to no schema, a schema that does not compile)
+""",
+    "derive": """\
+exit codes:
+  0  the schemas were written, or with --check: they match their sources
+  1  --check: schemas that differ from what their sources derive
+  2  usage error, a page or model that cannot be read or derived (file and line),
+     no sources manifest (outside a checkout without PAGE arguments), or a folder
+     that cannot be written
+""",
+}
 
 
 def _command(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str, description: str
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help: str,
+    description: str,
+    epilog: str | None = None,
 ) -> argparse.ArgumentParser:
     return sub.add_parser(
         name,
         help=help,
         description=description,
-        epilog=EPILOG,
+        epilog=EPILOGS[epilog or name],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
 
@@ -59,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
             " provisioning (synchronizationStatus, synchronizationProgress) and AWS Kendra"
             " (DataSourceSyncJob)."
         ),
-        epilog=EPILOG,
+        epilog=EPILOGS["conformance"],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -73,15 +114,39 @@ def _parser() -> argparse.ArgumentParser:
             " one schema, as it is or --bundle'd with every schema it refers to."
         ),
     )
-    schemas.add_argument("action", nargs="?", choices=["list", "show"], default="list")
-    schemas.add_argument("name", nargs="?", help="schema to show, e.g. graph.synchronizationStatus")
+    # `schemas` alone lists, as `schemas list` does: its options are on both.
     schemas.add_argument("--json", action="store_true", help="list as JSON")
-    schemas.add_argument(
+    # Only to say where --bundle goes; `schemas show` has the real one.
+    schemas.add_argument("--bundle", action="store_true", help=argparse.SUPPRESS)
+    _schemas_option(schemas)
+    actions = schemas.add_subparsers(dest="action", metavar="ACTION")
+    listing = _command(
+        actions,
+        "list",
+        help="list the schemas (the default)",
+        description="List the shipped schemas (and those of --schemas DIR) with their source.",
+        epilog="schemas list",
+    )
+    # SUPPRESS: an option left out here must not reset what `schemas --json list` set.
+    listing.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="list as JSON"
+    )
+    _schemas_option(listing, default=argparse.SUPPRESS)
+    show = _command(
+        actions,
+        "show",
+        help="print one schema",
+        description="Print one schema, as it is or --bundle'd with every schema it refers to.",
+        epilog="schemas show",
+    )
+    show.add_argument("name", help="schema to show, e.g. graph.synchronizationStatus")
+    show.add_argument(
         "--bundle",
         action="store_true",
-        help="show: one self-contained schema, every schema it refers to inlined under $defs",
+        default=argparse.SUPPRESS,
+        help="one self-contained schema, every schema it refers to inlined under $defs",
     )
-    _schemas_option(schemas)
+    _schemas_option(show, default=argparse.SUPPRESS)
 
     derive = _command(
         sub,
@@ -309,10 +374,11 @@ _depth.__name__ = "depth"
 _size.__name__ = "size"
 
 
-def _schemas_option(command: argparse.ArgumentParser) -> None:
+def _schemas_option(command: argparse.ArgumentParser, default: object = None) -> None:
     command.add_argument(
         "--schemas",
         type=Path,
+        default=default,
         metavar="DIR",
         help="a folder of derived schemas (as 'derive PAGE.md... --out DIR' writes them) on top"
         " of the shipped ones: a name in DIR replaces the shipped schema of that name",
@@ -333,13 +399,20 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; returns the exit code (see ``--help``)."""
     out = out or sys.stdout
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    # The parser of the command that was run (`schemas show` included), so that its usage, not
+    # the top level's, comes with a mistake made in it.
+    command = _subparser(parser, args.command)
+    if args.command == "schemas" and args.action:
+        command = _subparser(command, args.action)
+    if extras:
+        _unrecognized(command, extras)
     try:
         if args.command == "schemas":
-            return _schemas(args, out, parser)
+            return _schemas(args, out, command)
         if args.command == "derive":
-            return _derive(args, out, parser)
-        return _validate(args, out, parser)
+            return _derive(args, out, command)
+        return _validate(args, out, command)
     except ConformanceError as exc:
         print(f"conformance: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -347,13 +420,36 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return EXIT_OK
 
 
+def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    """The parser of the subcommand ``name`` of ``parser``."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found: argparse.ArgumentParser = action.choices[name]
+            return found
+    raise KeyError(name)  # pragma: no cover - every command has a parser
+
+
+def _unrecognized(command: argparse.ArgumentParser, extras: list[str]) -> None:
+    """argparse's "unrecognized arguments" error, from the command's own parser (the top level's
+    usage says nothing about `validate`), with the option meant when one is close."""
+    import difflib
+
+    message = f"unrecognized arguments: {' '.join(extras)}"
+    known = [o for o in command._option_string_actions if o.startswith("--")]
+    for extra in extras:
+        if extra.startswith("--"):
+            close = difflib.get_close_matches(extra.split("=", 1)[0], known, n=1, cutoff=0.75)
+            if close:
+                message += f" (did you mean {close[0]}?)"
+                break
+    command.error(message)
+
+
 def _schemas(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) -> int:
-    if args.bundle and not (args.action == "show" or args.name):
+    if args.bundle and args.action != "show":
         parser.error("--bundle goes with 'schemas show NAME'")
     catalog = _catalog(args.schemas)
-    if args.action == "show" or args.name:
-        if not args.name:
-            parser.error("schemas show needs a NAME")
+    if args.action == "show":
         schema = catalog.bundle(args.name) if args.bundle else catalog.schema(args.name)
         out.write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK

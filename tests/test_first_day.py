@@ -429,3 +429,105 @@ def test_reporters_default_to_allowing_an_empty_run() -> None:
     """Library callers keep what they had: an empty run is 0 unless they ask otherwise."""
     assert REPORTERS["text"](io.StringIO()).finish() == 0
     assert REPORTERS["sarif"](io.StringIO(), allow_empty=False).finish() == 2
+
+
+# --- 4. a subcommand's mistakes come with its own usage ------------------------------------------
+
+COMMANDS = [["validate"], ["schemas"], ["schemas", "list"], ["schemas", "show"], ["derive"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_unknown_option_prints_the_subcommands_usage(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`validate --formatt x` printed the top-level usage; now `validate`'s, for every command."""
+    with pytest.raises(SystemExit) as exited:
+        main([*command, *(["x"] if command[-1] == "show" else []), "--no-such-option"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: conformance {' '.join(command)} ")
+    assert (
+        f"conformance {' '.join(command)}: error: unrecognized arguments: --no-such-option" in err
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "meant"),
+    [
+        (["validate", "--formatt", "x", "job.json"], "--format"),
+        (["validate", "job.json", "--stirct"], "--strict"),
+        (["derive", "--chek"], "--check"),
+        (["schemas", "--jsno"], "--json"),
+        (["schemas", "show", "x", "--bundel"], "--bundle"),
+    ],
+)
+def test_misspelt_option_gets_a_did_you_mean(
+    argv: list[str], meant: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A misspelt option names the one meant."""
+    with pytest.raises(SystemExit):
+        main(argv)
+    assert f"(did you mean {meant}?)" in capsys.readouterr().err
+
+
+def test_usage_errors_found_after_parsing_use_the_subcommands_usage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The checks the commands make themselves (no PATH, --bundle without show) too."""
+    with pytest.raises(SystemExit):
+        main(["validate"])
+    assert capsys.readouterr().err.startswith("usage: conformance validate ")
+    with pytest.raises(SystemExit):
+        main(["schemas", "show"])
+    assert capsys.readouterr().err.startswith("usage: conformance schemas show ")
+
+
+# --- 7. each command's --help gives its own exit codes -------------------------------------------
+
+
+def _help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as exited:
+        main([*argv, "--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    return out[out.index("exit codes") :]
+
+
+def test_each_command_has_its_own_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    """validate's codes are validate's; derive's, schemas' and schemas show's their own."""
+    validate = _help(["validate"], capsys)
+    assert "--allow-empty" in validate
+    assert "--strict" in validate
+    assert "derive" not in validate
+    derive = _help(["derive"], capsys)
+    assert "1  --check: schemas that differ" in derive
+    assert "violations" not in derive
+    assert "--strict" not in derive
+    show = _help(["schemas", "show"], capsys)
+    assert "0  the schema was printed" in show
+    assert "unknown schema name" in show
+    assert "violations" not in show
+    assert "  1  " not in show
+    listing = _help(["schemas", "list"], capsys)
+    assert "0  the schemas were listed" in listing
+    assert "  1  " not in listing
+    schemas = _help(["schemas"], capsys)
+    assert "violations" not in schemas
+    assert "  1  " not in schemas
+    top = _help([], capsys)
+    assert "each command's --help" in top
+    assert len({validate, derive, show, listing, schemas, top}) == 6
+
+
+def test_schemas_forms_still_work(capsys: pytest.CaptureFixture[str]) -> None:
+    """`schemas`, `schemas --json`, `schemas list --json` and `schemas show NAME --bundle`."""
+    assert main(["schemas"]) == 0
+    plain = capsys.readouterr().out
+    assert main(["schemas", "list"]) == 0
+    assert capsys.readouterr().out == plain
+    assert main(["schemas", "--json"]) == 0
+    as_json = capsys.readouterr().out
+    assert main(["schemas", "list", "--json"]) == 0
+    assert capsys.readouterr().out == as_json
+    assert main(["schemas", "show", SCHEMA, "--bundle"]) == 0
+    assert json.loads(capsys.readouterr().out)["$id"] == f"urn:sync-conformance:{SCHEMA}"
