@@ -217,10 +217,19 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--format",
         choices=sorted(_FORMATS),
-        default="text",
-        help="text (default; grouped by file), json (its schema ships as"
-        " conformance/report/report.schema.json), junit, sarif (2.1.0) or github (workflow"
-        " annotations)",
+        help="the report on stdout: text (the default without --output; grouped by file), json"
+        " (its schema ships as conformance/report/report.schema.json), junit, sarif (2.1.0) or"
+        " github (workflow annotations)",
+    )
+    validate.add_argument(
+        "--output",
+        action="append",
+        type=_output,
+        metavar="FORMAT=FILE",
+        help="also write the report in FORMAT to FILE (- for stdout), in the same pass over the"
+        " inputs (repeatable: --output github=- --output sarif=results.sarif); with --output,"
+        " stdout gets a report only from --format or FORMAT=-. A FORMAT we do not know or a FILE"
+        " that cannot be written is exit 2 before anything is validated",
     )
     validate.add_argument(
         "--strict",
@@ -328,6 +337,25 @@ def _parser() -> argparse.ArgumentParser:
         help="validate the JSON examples quoted in the source documents against their schemas",
     )
     return parser
+
+
+def _output(text: str) -> tuple[str, str]:
+    """``FORMAT=FILE`` of ``--output``, the format checked (argparse turns the error into exit 2
+    with validate's usage)."""
+    import difflib
+
+    fmt, equals, file = text.partition("=")
+    if not equals or not fmt or not file:
+        raise argparse.ArgumentTypeError(
+            f"expected FORMAT=FILE (e.g. sarif=results.sarif, github=-), got {text!r}"
+        )
+    if fmt not in _FORMATS:
+        close = difflib.get_close_matches(fmt, _FORMATS, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise argparse.ArgumentTypeError(
+            f"unknown format {fmt!r} in {text!r}{hint}: choose from {', '.join(sorted(_FORMATS))}"
+        )
+    return fmt, file
 
 
 def _count(text: str) -> int:
@@ -567,9 +595,58 @@ def _read_text(path: Path) -> str:
 
 
 def _validate(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) -> int:
+    # Every report's destination is opened before anything is read, so that a FILE that cannot
+    # be written costs no validation run.
+    outputs = _outputs(args, out, parser)
+    try:
+        return _run(args, outputs, parser)
+    finally:
+        for _, stream in outputs:
+            if stream is not out:
+                stream.close()
+
+
+def _outputs(
+    args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser
+) -> list[tuple[str, TextIO]]:
+    """The (format, stream) of every report of the run: --format on stdout, and each --output."""
+    from conformance.errors import InputError
+
+    wanted: list[tuple[str, str]] = list(args.output or [])
+    if args.format is not None or not wanted:
+        wanted.insert(0, (args.format or "text", "-"))
+    on_stdout = [fmt for fmt, file in wanted if file == "-"]
+    if len(on_stdout) > 1:
+        parser.error(
+            f"{' and '.join(on_stdout)} would both write to stdout: give one --format or FORMAT=-"
+        )
+    files = [file for _, file in wanted if file != "-"]
+    for file in files:
+        if files.count(file) > 1:
+            parser.error(f"--output names {file} twice: give each report a file of its own")
+    opened: list[tuple[str, TextIO]] = []
+    for fmt, file in wanted:
+        if file == "-":
+            opened.append((fmt, out))
+            continue
+        try:
+            opened.append((fmt, open(file, "w", encoding="utf-8")))  # noqa: SIM115 - closed by _validate
+        except OSError as exc:
+            for _, stream in opened:
+                if stream is not out:
+                    stream.close()
+            reason = (exc.strerror or type(exc).__name__).lower()
+            raise InputError(f"--output {fmt}={file}: cannot write {file}: {reason}") from None
+    return opened
+
+
+def _run(
+    args: argparse.Namespace, outputs: list[tuple[str, TextIO]], parser: argparse.ArgumentParser
+) -> int:
+    """Validate, giving each result to every report in one pass over the inputs."""
     from conformance.config import Globs, find_config
     from conformance.pipeline import Options, Pipeline, validate_examples
-    from conformance.progress import Progress
+    from conformance.report.progress import Progress
     from conformance.report import REPORTERS
     from conformance.validation import Engine
 
@@ -612,20 +689,26 @@ def _validate(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentPa
         # The catalog is loaded (and a --schemas folder checked) before anything is read.
         results = Pipeline(options, Engine(_catalog(args.schemas))).run(args.files)
     strict = args.strict if args.strict is not None else bool(config and config.strict)
-    color = args.format == "text" and _color(out, args.color)
-    report = REPORTERS[args.format](
-        out,
-        strict=strict,
-        color=color,
-        explain_selection=args.explain_selection,
-        max_findings=args.max_findings,
-        allow_empty=args.allow_empty or args.examples,
-    )
+    reports: list[Reporter] = [
+        REPORTERS[fmt](
+            stream,
+            strict=strict,
+            # Colour on a terminal (or as --color says), never in a file unless "always".
+            color=fmt == "text" and _color(stream, args.color),
+            explain_selection=args.explain_selection,
+            max_findings=args.max_findings,
+            allow_empty=args.allow_empty or args.examples,
+        )
+        for fmt, stream in outputs
+    ]
     with Progress(sys.stderr) as progress:
-        for result in results:
-            report.add(result)
+        for result in results:  # a stream: each result goes to every report, then is let go
+            for report in reports:
+                report.add(result)
             progress.advance(result.documents)
-    code = report.finish()
+    # Every format decides the exit code alike (``Reporter``); the worst is taken all the same.
+    code = max(report.finish() for report in reports)
+    report = reports[0]
     if report.empty and not report.allow_empty:
         print(
             f"conformance: error: {_nothing_validated(args.files, options)}",

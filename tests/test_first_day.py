@@ -531,3 +531,120 @@ def test_schemas_forms_still_work(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == as_json
     assert main(["schemas", "show", SCHEMA, "--bundle"]) == 0
     assert json.loads(capsys.readouterr().out)["$id"] == f"urn:sync-conformance:{SCHEMA}"
+
+
+# --- 8. several report formats in one pass -------------------------------------------------------
+
+
+@pytest.fixture
+def bad_job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "job.json"
+    path.write_text(json.dumps({**JOB, "Status": 1}), encoding="utf-8")
+    return path
+
+
+def test_github_on_stdout_and_sarif_in_a_file_in_one_pass(
+    bad_job: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """CI's case: annotations on stdout and a SARIF file, the inputs read once."""
+    from conformance.pipeline import Pipeline
+
+    runs = []
+    real = Pipeline.run
+
+    def counted(self: Pipeline, *args: object, **kwargs: object) -> object:
+        runs.append(args)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Pipeline, "run", counted)
+    argv = ["validate", "job.json", "--schema", SCHEMA]
+    assert main([*argv, "--output", "github=-", "--output", "sarif=results.sarif"]) == 1
+    assert len(runs) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("::error file=job.json,line=1,")
+    assert out.endswith("1 file, 1 document: 1 violation\n")
+    sarif = json.loads(Path("results.sarif").read_text(encoding="utf-8"))
+    [result] = sarif["runs"][0]["results"]
+    assert result["level"] == "error"
+
+
+def test_each_output_is_what_its_format_alone_writes(
+    bad_job: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A report written beside others is byte for byte the report of a run of its own."""
+    argv = ["validate", "job.json", "--schema", SCHEMA]
+    alone = {}
+    for fmt in ("text", "json", "junit", "github"):
+        assert main([*argv, "--format", fmt]) == 1
+        alone[fmt] = capsys.readouterr().out
+    outputs = [f"--output={fmt}=report.{fmt}" for fmt in alone]
+    assert main([*argv, *outputs]) == 1
+    assert capsys.readouterr().out == ""  # with --output, stdout gets only what is asked
+    for fmt, text in alone.items():
+        written = Path(f"report.{fmt}").read_text(encoding="utf-8")
+        # JUnit's XML declaration names the stream's encoding, spelt as the stream spells it.
+        assert written.replace("'utf-8'", "'UTF-8'") == text.replace("'utf-8'", "'UTF-8'"), fmt
+    # --format stays as it was: the report on stdout, beside the files.
+    assert main([*argv, "--format", "json", "--output", "text=report.txt"]) == 1
+    assert capsys.readouterr().out == alone["json"]
+    assert Path("report.txt").read_text(encoding="utf-8") == alone["text"]
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        ("xml=report.xml", "unknown format 'xml' in 'xml=report.xml': choose from github,"),
+        ("sarf=x.sarif", "unknown format 'sarf' in 'sarf=x.sarif' (did you mean sarif?)"),
+        ("sarif", "expected FORMAT=FILE (e.g. sarif=results.sarif, github=-), got 'sarif'"),
+        ("sarif=", "expected FORMAT=FILE"),
+    ],
+)
+def test_a_bad_output_format_is_a_usage_error(
+    bad_job: Path, capsys: pytest.CaptureFixture[str], output: str, message: str
+) -> None:
+    """A format we do not know is exit 2 with validate's usage."""
+    with pytest.raises(SystemExit) as exited:
+        main(["validate", "job.json", "--output", output])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: conformance validate ")
+    assert message in err
+
+
+def test_an_unwritable_output_stops_the_run_before_validation(
+    bad_job: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A FILE that cannot be written is exit 2, and nothing is read or validated."""
+    from conformance.pipeline import Pipeline
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("validated although an output cannot be written")
+
+    monkeypatch.setattr(Pipeline, "run", never)
+    argv = ["validate", "job.json", "--output", "json=ok.json", "--output", "sarif=no/such/dir/x"]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (
+        "conformance: error: --output sarif=no/such/dir/x: cannot write no/such/dir/x:"
+        " no such file or directory\n"
+    )
+    assert captured.out == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--format", "json", "--output", "github=-"], "json and github would both write to"),
+        (["--output", "text=-", "--output", "github=-"], "text and github would both write to"),
+        (["--output", "json=r", "--output", "sarif=r"], "--output names r twice"),
+    ],
+)
+def test_two_reports_in_one_place_is_a_usage_error(
+    bad_job: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    """Two reports on stdout, or in one file, would interleave: refused."""
+    with pytest.raises(SystemExit) as exited:
+        main(["validate", "job.json", *argv])
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err

@@ -15,7 +15,7 @@ import jsonschema_rs
 import pytest
 
 from conformance.findings import Finding, Location, Origin, Result, Rule
-from conformance.progress import Progress, should_draw
+from conformance.report.progress import Progress, should_draw
 from conformance.report import REPORTERS, Reporter, relative_path
 from conformance.report.github import escape_data, escape_property
 from conformance.report.junit import case_name
