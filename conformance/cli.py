@@ -646,8 +646,8 @@ def _run(
     """Validate, giving each result to every report in one pass over the inputs."""
     from conformance.config import Globs, find_config
     from conformance.pipeline import Options, Pipeline, validate_examples
-    from conformance.report.progress import Progress
     from conformance.report import REPORTERS
+    from conformance.report.progress import Progress
     from conformance.validation import Engine
 
     config = None

@@ -15,10 +15,10 @@ import jsonschema_rs
 import pytest
 
 from conformance.findings import Finding, Location, Origin, Result, Rule
-from conformance.report.progress import Progress, should_draw
 from conformance.report import REPORTERS, Reporter, relative_path
 from conformance.report.github import escape_data, escape_property
 from conformance.report.junit import case_name
+from conformance.report.progress import Progress, should_draw
 
 DATA = Path(__file__).parent / "data"
 REPORT_SCHEMA = Path(__file__).parents[1] / "conformance" / "report" / "report.schema.json"
