@@ -325,18 +325,6 @@ def _parser() -> argparse.ArgumentParser:
         " says so",
     )
     validate.add_argument(
-        "--url",
-        action="append",
-        dest="urls",
-        metavar="GLOB",
-        help="validate only the HAR entries and cassette interactions whose request URL matches"
-        " GLOB (repeatable: any of them), e.g. --url 'https://graph.microsoft.com/*'; the others"
-        " are skipped and counted as 'URL not matched'. fnmatch rules: * matches anything,"
-        " / included, ? one character, [?] a literal ?. JSON and NDJSON files are not affected."
-        " Pages, scripts, images, preflights, redirects, bodiless and identity-provider"
-        " responses are skipped with or without it",
-    )
-    validate.add_argument(
         "--allow-empty",
         action="store_true",
         help="exit 0 when nothing is validated (no file matched the globs, or none held a"
@@ -697,7 +685,6 @@ def _run(
             max_depth=args.max_depth,
             max_kept=args.max_kept_findings,
             capture=args.capture,
-            urls=tuple(args.urls or ()),
         )
         # The catalog is loaded (and a --schemas folder checked) before anything is read.
         results = Pipeline(options, Engine(_catalog(args.schemas))).run(args.files)
@@ -724,22 +711,21 @@ def _run(
     report = reports[0]
     if report.empty and not report.allow_empty:
         print(
-            f"conformance: error: {_nothing_validated(args.files, options)}",
+            f"conformance: error: {_nothing_validated(args.files, options, report)}",
             file=sys.stderr,
         )
     return code
 
 
-def _nothing_validated(paths: Sequence[str], options: Options) -> str:
+def _nothing_validated(paths: Sequence[str], options: Options, report: Reporter) -> str:
     """Why a run validated nothing, with what it was given and what to do about it."""
     from conformance.report import plural
+    from conformance.sources import expand
 
     given = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
     globs = f"include: {', '.join(options.include)}"
     if options.exclude:
         globs += f"; exclude: {', '.join(options.exclude)}"
-    from conformance.sources import expand
-
     # Walked again only now, on the way out of a run that found nothing: a run that found
     # something pays nothing for this message.
     matched = sum(1 for p in expand(paths, options.include, options.exclude) if isinstance(p, str))
@@ -747,6 +733,11 @@ def _nothing_validated(paths: Sequence[str], options: Options) -> str:
         what = f"no files matched in {given} ({globs})"
     else:
         what = f"nothing to validate in {given}: {plural(matched, 'file')} held no document"
+        # Recorded exchanges that are no JSON API response (pages, scripts) are skipped, not
+        # validated: a HAR of nothing else validated nothing, and the summary says what it held.
+        skipped = getattr(report, "skipped_summary", lambda: None)()
+        if skipped:
+            what += f" ({skipped})"
     return f"{what}; pass --allow-empty to accept"
 
 

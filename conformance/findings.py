@@ -156,7 +156,6 @@ class Result:
 
     ``findings`` come most specific first; a reporter that shows only the first says how many
     more there are. ``selection`` says why ``schema`` was chosen (for ``--explain-selection``).
-    ``skipped`` says why a recorded exchange was not validated at all (and it is then no document).
     """
 
     location: Location
@@ -176,9 +175,6 @@ class Result:
     # What was done to the document before validation, when it was not validated as captured
     # ("converted from AWS CLI output (2 timestamps)"; see conformance.captures).
     converted: str | None = None
-    # Why a recorded exchange was left out rather than validated ("not JSON (text/html)",
-    # "preflight", "URL not matched"; see ``conformance.sources.Skipped``): no findings, no schema.
-    skipped: str | None = None
 
     @property
     def conforms(self) -> bool:

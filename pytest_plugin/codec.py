@@ -31,8 +31,6 @@ def decode(data: dict[str, Any]) -> Result:
         selection=data["selection"],
         resources=data["resources"],
         documents=data["documents"],
-        # Absent from what an older encoder made: a skipped exchange is new.
-        skipped=data.get("skipped"),
     )
 
 

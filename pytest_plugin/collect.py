@@ -66,12 +66,10 @@ class DocumentFile(pytest.File):
 
     def _documents(self) -> Iterator[tuple[Body, None] | tuple[None, Finding]]:
         from conformance.findings import Finding, Location
-        from conformance.sources import Lines, Skipped, read_inputs
+        from conformance.sources import Lines, read_inputs
 
         try:
             for entry in read_inputs([shown_path(self.path)]):
-                if isinstance(entry, Skipped):
-                    continue  # a page, a preflight, a token call: no document, so no test
                 if isinstance(entry, Finding):
                     yield None, entry
                 elif isinstance(entry, Lines):

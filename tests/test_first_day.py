@@ -648,3 +648,27 @@ def test_two_reports_in_one_place_is_a_usage_error(
         main(["validate", "job.json", *argv])
     assert exited.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_har_of_pages_alone_says_what_was_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A browser HAR that held only pages validated nothing: exit 2, and the message says why."""
+    if "skipped" not in getattr(Result, "__dataclass_fields__", {}):
+        pytest.skip("results have no skipped field yet")
+    entry = {
+        "request": {"method": "GET", "url": "https://example.com/", "headers": []},
+        "response": {
+            "status": 200,
+            "headers": [{"name": "Content-Type", "value": "text/html"}],
+            "content": {"mimeType": "text/html", "text": "<html></html>"},
+        },
+    }
+    (tmp_path / "pages.har").write_text(json.dumps({"log": {"entries": [entry]}}), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "pages.har"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("conformance: error: nothing to validate in pages.har: 1 file held")
+    assert "skipped" in err
+    assert err.endswith("; pass --allow-empty to accept\n")
+    assert main(["validate", "pages.har", "--allow-empty"]) == 0

@@ -276,7 +276,6 @@ def test_json_report_carries_summary_results_findings_and_origin() -> None:
         },
         "strict": False,
         "exit_code": 2,
-        "skipped": {},
     }
     statuses = [r["status"] for r in report["results"]]
     assert statuses == ["ok", "fail", "error-response", "ok", "unreadable"]

@@ -27,7 +27,7 @@ EXIT_UNREADABLE: Final = 2
 
 TOOL_NAME: Final = "sync-conformance"
 
-Status = Literal["ok", "fail", "drift", "error-response", "unreadable", "skipped"]
+Status = Literal["ok", "fail", "drift", "error-response", "unreadable"]
 
 # Every kind a finding can have, in the order summaries list them (alphabetical, as the README
 # shows them: "1 property-drift, 2 violation").
@@ -75,9 +75,6 @@ class Reporter:
         self.allow_empty = allow_empty
         self.documents = 0
         self.counts: Counter[str] = Counter()
-        # Recorded exchanges left out, by reason ("not JSON (text/html)": 3); no documents.
-        self.skipped: Counter[str] = Counter()
-        self._skipped_kinds: set[str | None] = set()
         self._files: set[str] = set()
         self._failed = False
         self._unreadable = False
@@ -88,14 +85,6 @@ class Reporter:
 
     def add(self, result: Result) -> None:
         """Count one result (a document, or a run of conforming NDJSON lines) and render it."""
-        if result.skipped is not None:
-            # No document and nothing found: counted by reason, and shown only where a format
-            # lists everything (``write_skipped``). It never changes the exit code.
-            self._files.add(result.location.source)
-            self.skipped[result.skipped] += 1
-            self._skipped_kinds.add(result.location.entry_kind)
-            self.write_skipped(result)
-            return
         self.documents += result.documents
         self._files.add(result.location.source)
         self.counts.update(f.kind for f in result.findings)
@@ -158,32 +147,7 @@ class Reporter:
         files = plural(self.files, "file")
         documents = plural(self.documents, "document")
         verdict = ", ".join(parts) or ("all conform" if self.documents else "nothing to validate")
-        skipped = self.skipped_summary()
-        return f"{files}, {documents}: {verdict}" + (f"; {skipped}" if skipped else "")
-
-    def skipped_summary(self) -> str | None:
-        """``12 entries skipped (7 not JSON, 3 preflight, 2 no body)``, or None if none were.
-
-        Reasons are grouped by what comes before any parenthesis (every media type is "not
-        JSON"), most frequent first.
-        """
-        if not self.skipped:
-            return None
-        groups: Counter[str] = Counter()
-        for reason, count in self.skipped.items():
-            groups[reason.split(" (", 1)[0]] += count
-        total = sum(groups.values())
-        if self._skipped_kinds == {"interaction"}:  # a run of cassettes alone
-            noun = "interaction" if total == 1 else "interactions"
-        else:
-            noun = "entry" if total == 1 else "entries"
-        ordered = sorted(groups.items(), key=lambda item: (-item[1], item[0]))
-        reasons = ", ".join(f"{count} {reason}" for reason, count in ordered)
-        return f"{total} {noun} skipped ({reasons})"
-
-    def write_skipped(self, result: Result) -> None:
-        """Render a skipped exchange: nothing by default (the summary counts it); formats that
-        list every result (JSON, JUnit) say so."""
+        return f"{files}, {documents}: {verdict}"
 
     def write_result(self, result: Result) -> None:
         """Render one document's result (formats that write one document at the end keep it)."""

@@ -46,26 +46,6 @@ class JsonReporter(Reporter):
                 "findings": [asdict(f) for f in shown],
                 "omitted_findings": more,
                 "converted": result.converted,
-                "skipped": None,
-            }
-        )
-
-    def write_skipped(self, result: Result) -> None:
-        """Keep a skipped exchange as a result with ``"skipped": reason``: no document, nothing
-        validated, so that a program can still account for every entry of a recording."""
-        self._results.append(
-            {
-                "location": asdict(result.location),
-                "status": "skipped",
-                "schema": None,
-                "selection": None,
-                "documents": 0,
-                "resources": 0,
-                "origin": asdict(result.origin) if result.origin is not None else None,
-                "findings": [],
-                "omitted_findings": 0,
-                "converted": None,
-                "skipped": result.skipped,
             }
         )
 
@@ -80,7 +60,6 @@ class JsonReporter(Reporter):
                 "counts": {kind: self.counts[kind] for kind in KINDS},
                 "strict": self.strict,
                 "exit_code": self.exit_code,
-                "skipped": dict(sorted(self.skipped.items())),
             },
             "results": self._results,
         }

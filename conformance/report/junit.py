@@ -64,9 +64,6 @@ class JUnitReporter(Reporter):
             name=xml_text(case_name(result.location, result.schema)),
             classname=xml_text(source),
         )
-        if result.skipped is not None:
-            SubElement(case, "skipped", message=xml_text(result.skipped))
-            return
         shown, more = self.shown(result)
         failing = [f for f in shown if self.fails(f)]
         if failing:
@@ -90,11 +87,6 @@ class JUnitReporter(Reporter):
         if out:
             SubElement(case, "system-out").text = xml_text("\n".join(out))
 
-    def write_skipped(self, result: Result) -> None:
-        """A ``<testcase>`` marked ``<skipped>`` with the reason: CI shows it as skipped, never
-        as a failure, and the suite still accounts for every entry of the recording."""
-        self.write_result(result)
-
     def _details(self, findings: list[Finding], more: int) -> str:
         lines: list[str] = []
         for finding in findings:
@@ -108,18 +100,18 @@ class JUnitReporter(Reporter):
         """Count tests, failures and errors per suite and in all, and write the document."""
         from xml.etree.ElementTree import ElementTree, indent
 
-        totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        totals = {"tests": 0, "failures": 0, "errors": 0}
         for suite in self._suites.values():
             cases = suite.findall("testcase")
             counts = {
                 "tests": len(cases),
                 "failures": sum(1 for c in cases if c.find("failure") is not None),
                 "errors": sum(1 for c in cases if c.find("error") is not None),
-                "skipped": sum(1 for c in cases if c.find("skipped") is not None),
             }
             for key, value in counts.items():
                 suite.set(key, str(value))
                 totals[key] += value
+            suite.set("skipped", "0")
         for key, value in totals.items():
             self._root.set(key, str(value))
         indent(self._root)

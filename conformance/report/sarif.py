@@ -175,8 +175,6 @@ class SarifReporter(Reporter):
                 "files": self.files,
                 "counts": dict(sorted(self.counts.items())),
                 "omittedResults": self._omitted,
-                # Recorded exchanges left out, not validated (no alerts): counted per reason.
-                "skipped": dict(sorted(self.skipped.items())),
                 "strict": self.strict,
                 "exitCode": self.exit_code,
             },

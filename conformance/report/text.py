@@ -20,7 +20,6 @@ _LABELS: Final[dict[Status, str]] = {
     "drift": "drift",
     "error-response": "error-response",
     "unreadable": "unreadable",
-    "skipped": "skip",
 }
 
 _RESET: Final = "\x1b[0m"
@@ -38,7 +37,6 @@ _STATUS_COLORS: Final[dict[Status, str]] = {
     "drift": _YELLOW,
     "error-response": _CYAN,
     "unreadable": _MAGENTA,
-    "skipped": _DIM,
 }
 _KIND_COLORS: Final[dict[str, str]] = {
     "violation": _RED,
