@@ -325,6 +325,18 @@ def _parser() -> argparse.ArgumentParser:
         " says so",
     )
     validate.add_argument(
+        "--url",
+        action="append",
+        dest="urls",
+        metavar="GLOB",
+        help="validate only the HAR entries and cassette interactions whose request URL matches"
+        " GLOB (repeatable: any of them), e.g. --url 'https://graph.microsoft.com/*'; the others"
+        " are skipped and counted as 'URL not matched'. fnmatch rules: * matches anything,"
+        " / included, ? one character, [?] a literal ?. JSON and NDJSON files are not affected."
+        " Pages, scripts, images, preflights, redirects, bodiless and identity-provider"
+        " responses are skipped with or without it",
+    )
+    validate.add_argument(
         "--allow-empty",
         action="store_true",
         help="exit 0 when nothing is validated (no file matched the globs, or none held a"
@@ -685,6 +697,7 @@ def _run(
             max_depth=args.max_depth,
             max_kept=args.max_kept_findings,
             capture=args.capture,
+            urls=tuple(args.urls or ()),
         )
         # The catalog is loaded (and a --schemas folder checked) before anything is read.
         results = Pipeline(options, Engine(_catalog(args.schemas))).run(args.files)

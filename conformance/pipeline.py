@@ -34,6 +34,7 @@ from conformance.sources import (
     DEFAULT_MAX_DOCUMENT,
     Body,
     Lines,
+    Skipped,
     read_inputs,
 )
 from conformance.validation import Engine
@@ -65,6 +66,10 @@ class Options:
     # are; ``aws-cli`` and ``boto3`` turn their timestamps into epoch seconds (and drop boto3's
     # ResponseMetadata) first; ``auto`` does so only for a document that certainly is one.
     capture: Capture = "wire"
+    # Globs (fnmatch, ``*`` across ``/``) of the request URLs whose HAR entries and cassette
+    # interactions are validated; the others are skipped ("URL not matched"). Empty: all of them.
+    # Matched against the URL as recorded, which is never printed unredacted.
+    urls: tuple[str, ...] = ()
 
 
 class Pipeline:
@@ -86,10 +91,13 @@ class Pipeline:
             stdin=stdin,
             max_body=o.max_body,
             max_document=o.max_document,
+            urls=o.urls,
         )
         for item in items:
             if isinstance(item, Finding):
                 yield Result(item.location, None, (item,))
+            elif isinstance(item, Skipped):
+                yield Result(item.location, None, (), item.origin, documents=0, skipped=item.reason)
             elif isinstance(item, Lines):
                 if self.options.jobs > 1 and item.path is not None:
                     from conformance.parallel import check_file
@@ -198,6 +206,14 @@ class Pipeline:
         if isinstance(parsed, list):
             kept, dropped = _capped(parsed, o.max_kept, getattr(parsed, "omitted", 0))
             return Result(body.location, None, kept, body.origin, dropped=dropped)
+        if body.location.entry_kind in _RECORDED:
+            from conformance.recordings import TOKEN_RESPONSE, is_token_response
+
+            # The reader skips a token response by its text; one that spells its members with
+            # escapes (``"access\u005ftoken"``) is caught here, still before any validation.
+            if is_token_response(parsed.value):
+                where, origin = body.location, body.origin
+                return Result(where, None, (), origin, documents=0, skipped=TOKEN_RESPONSE)
         return self.check(parsed)
 
     def check(self, document: Document, capture: Capture | None = None) -> Result:
@@ -238,6 +254,7 @@ class Pipeline:
                         message=f"a Python {name} is not a JSON value, so the document is not"
                         " validated",
                         pointer=pointer,
+                        rule_id="capture.python-value",
                     )
                     for pointer, name in foreign
                 )
@@ -321,6 +338,8 @@ class Pipeline:
         return max(sum(len(v) for a in arrays if isinstance(v := value.get(a), list)), 1)
 
 
+# Where a body comes from a recorded exchange (a HAR entry, a cassette interaction).
+_RECORDED = frozenset({"entry", "interaction"})
 # Conforming lines reported as one result at most this many at a time, so progress keeps moving.
 _RUN = 10_000
 _UNPARSED = object()

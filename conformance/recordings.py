@@ -27,13 +27,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import IO, Any
 
-from conformance.findings import Finding, Location
-from conformance.sources import Body, BodyError, Item, decode_body, make_origin
+from conformance.findings import Finding, Location, Origin
+from conformance.sources import Body, BodyError, Item, Skipped, decode_body, make_origin
 
 MAX_DEPTH = 64
 """How many arrays and objects may be open at once in a HAR or cassette, counted from its root.
@@ -68,23 +68,210 @@ class _Bad(Exception):
         self.message = message
 
 
-def _is_json_type(mime: str) -> bool:
-    mime = mime.split(";", 1)[0].strip().lower()
-    return not mime or mime.endswith(("/json", "+json")) or "json" in mime
+# --- What is not an API response ------------------------------------------------------------------
+#
+# A HAR saved from a browser's dev tools holds everything the page loaded: the page, scripts,
+# styles, fonts, images, CORS preflights, redirects, bodiless answers, and the sign-in calls
+# whose bodies are live tokens. Those are ``Skipped`` with a short reason, decided from the
+# request and the response's metadata before the body is decoded (a PNG is never inflated or
+# taken for text), so they cost next to nothing. What declares JSON, or no type, is a document:
+# if it does not parse, that is a real problem and stays ``unreadable``.
+
+PREFLIGHT = "preflight"
+NO_BODY = "no body"
+REDIRECT = "redirect"
+TOKEN_RESPONSE = "identity-provider token response"
+URL_NOT_MATCHED = "URL not matched"
+
+# Statuses whose response has no body by definition (RFC 9110): No Content, Reset Content, Not
+# Modified; and 0, which HAR writes for a request that got no response at all.
+_BODILESS = frozenset({0, 204, 205, 304})
+
+# Media types named in a reason as they are: common enough that naming one quotes nothing of a
+# recording. Any other type is named by its top-level type alone ("text/*"), which is one of a
+# fixed set, so that a recorded Content-Type never reaches a report.
+_NAMED_TYPES = frozenset(
+    {
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "text/plain",
+        "text/xml",
+        "text/csv",
+        "text/event-stream",
+        "application/javascript",
+        "application/x-javascript",
+        "application/ecmascript",
+        "application/xml",
+        "application/xhtml+xml",
+        "application/octet-stream",
+        "application/wasm",
+        "application/pdf",
+        "application/zip",
+        "application/font-woff",
+        "application/x-font-woff",
+        "application/x-font-ttf",
+        "application/vnd.ms-fontobject",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "image/avif",
+        "image/svg+xml",
+        "image/x-icon",
+        "image/vnd.microsoft.icon",
+        "font/woff",
+        "font/woff2",
+        "font/ttf",
+        "font/otf",
+        "audio/mpeg",
+        "video/mp4",
+    }
+)
+_FAMILIES = frozenset(
+    {"text", "image", "font", "audio", "video", "application", "multipart", "model", "message"}
+)
+# What Chrome writes for a response that declared no type: no type, then.
+_NO_TYPES = frozenset({"", "x-unknown"})
 
 
-_MEDIA_TYPE = re.compile(r"[\w.+-]{1,60}/[\w.+-]{1,60}")
-_JSON_TEXT = re.compile(r"[ \t\r\n]*[\[{]")
+def _media_type(mime: str) -> str:
+    return mime.split(";", 1)[0].strip().lower()
 
 
-def _json_body(text: str, mime: str, where: Location, origin: Any, pointer: str) -> Item:
-    """The body, unless neither its type nor its first character says it is JSON."""
-    if not _is_json_type(mime) and not _JSON_TEXT.match(text):
-        # A plain media type is named; anything else in the field is recorded text, not named.
-        what = mime.split(";", 1)[0].strip() if mime else "not JSON"
-        what = what if what == "not JSON" or _MEDIA_TYPE.fullmatch(what) else "a non-JSON type"
-        return _unreadable(where, f"response body is {what}, not JSON", pointer)
-    return Body(text, where, origin)
+def not_json(mime: str) -> str | None:
+    """The skip reason for a declared media type that is not JSON; None for JSON or no type.
+
+    JSON is any type that says so: ``application/json``, ``+json`` suffixes, AWS's
+    ``application/x-amz-json-1.1``.
+    """
+    media = _media_type(mime)
+    if media in _NO_TYPES or "json" in media:
+        return None
+    if media in _NAMED_TYPES:
+        return f"not JSON ({media})"
+    family, slash, _ = media.partition("/")
+    return f"not JSON ({family}/*)" if slash and family in _FAMILIES else "not JSON (unknown type)"
+
+
+# Identity providers' hosts: every answer from them is a sign-in page, a discovery document or a
+# token, none of them a document of ours, and a token must never reach a report.
+_IDP_HOSTS = frozenset(
+    {
+        "login.microsoftonline.com",
+        "login.windows.net",
+        "login.live.com",
+        "sts.windows.net",
+        "login.microsoftonline.us",
+        "login.chinacloudapi.cn",
+        "login.microsoftonline.de",
+        "sts.amazonaws.com",
+    }
+)
+_TOKEN_PATHS = ("/oauth2/token", "/oauth2/v2.0/token")
+_TOKEN_HOST_WORDS = ("login", "sts", "oauth")
+# The members that make a JSON object an OAuth 2.0 / OIDC token response (RFC 6749 5.1, OIDC
+# Core 3.1.3.3), and their camelCase spelling in AWS IAM Identity Center's CreateToken.
+TOKEN_KEYS = frozenset(
+    {"access_token", "id_token", "refresh_token", "accessToken", "idToken", "refreshToken"}
+)
+_TOKEN_KEY = re.compile(r'"(?:access|id|refresh)(?:_t|T)oken"')
+
+
+def identity_provider(url: str) -> bool:
+    """Whether ``url`` is an OAuth / OIDC token endpoint or another identity provider's URL.
+
+    Microsoft's sign-in hosts, any ``/oauth2/token`` or ``/oauth2/v2.0/token`` path, a ``/token``
+    path on a host that names login, STS or OAuth, AWS STS (global and regional) and AWS IAM
+    Identity Center's OIDC and portal hosts (whose answers are credentials).
+    """
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:  # a malformed authority ("http://[x/"): not a URL of any provider
+        return False
+    path = parts.path.rstrip("/").lower()
+    if host in _IDP_HOSTS or path.endswith(_TOKEN_PATHS):
+        return True
+    if path.endswith("/token") and any(word in host for word in _TOKEN_HOST_WORDS):
+        return True
+    if host.endswith((".amazonaws.com", ".amazonaws.com.cn")):
+        return host.startswith(("sts.", "oidc.", "portal.sso.")) or ".sts." in host
+    return False
+
+
+def is_token_response(value: Any) -> bool:
+    """Whether a parsed body is an OAuth token response: an object with a token member."""
+    return isinstance(value, dict) and not TOKEN_KEYS.isdisjoint(value)
+
+
+def _token_text(text: str) -> bool:
+    """Whether a body's text is a token response. Parsed only when it names a token member, so
+    the bodies that do not (nearly all) cost one substring search; one that does not parse is
+    left to the pipeline, which reports it unreadable without quoting it."""
+    if 'oken"' not in text or _TOKEN_KEY.search(text) is None:
+        return False
+    try:
+        return is_token_response(json.loads(text))
+    except (ValueError, RecursionError):
+        return False
+
+
+def url_matcher(globs: Sequence[str]) -> Callable[[str], bool] | None:
+    """A test of a request URL against ``--url`` globs (fnmatch, ``*`` across ``/``), or None
+    when there are none. The globs are one compiled pattern; Python's translation keeps every
+    ``*`` from backtracking, so a test costs linear time in the URL."""
+    if not globs:
+        return None
+    import fnmatch
+
+    pattern = re.compile("|".join(f"(?:{fnmatch.translate(glob)})" for glob in globs))
+    return lambda url: pattern.match(url) is not None
+
+
+class Triage:
+    """Which recorded exchanges are API responses to validate, and why the others are not.
+
+    One per file read; ``urls`` are the run's ``--url`` globs (none: every URL).
+    """
+
+    def __init__(self, urls: Sequence[str] = ()) -> None:
+        self.matches = url_matcher(urls)
+
+    def before_body(
+        self, method: str | None, url: str | None, status: int | None, mime: str
+    ) -> str | None:
+        """The reason to skip an exchange, from its request and response metadata alone.
+
+        The URL is tested as recorded (query secrets and all) and never put in a reason. An
+        identity provider comes first, so that no ``--url`` glob can let a token through.
+        """
+        if url and identity_provider(url):
+            return TOKEN_RESPONSE
+        if self.matches is not None and not (url and self.matches(url)):
+            return URL_NOT_MATCHED
+        if method is not None and method.upper() == "OPTIONS":
+            return PREFLIGHT
+        if status in _BODILESS:
+            return NO_BODY
+        if status is not None and 300 <= status <= 399:
+            return REDIRECT
+        return not_json(mime)
+
+    @staticmethod
+    def body(text: str) -> str | None:
+        """The reason to skip a decoded body: a token response, whatever URL it came from."""
+        return TOKEN_RESPONSE if _token_text(text) else None
+
+
+def _json_body(text: str, triage: Triage, where: Location, origin: Origin) -> Body | Skipped:
+    """The body, unless it is a token response (which then goes no further)."""
+    reason = triage.body(text)
+    return Body(text, where, origin) if reason is None else Skipped(where, reason, origin)
 
 
 # --- Field types ----------------------------------------------------------------------------------
@@ -251,18 +438,22 @@ def _yajl_reason(exc: Exception) -> str:
     return match.group(0).strip().rstrip(".") if match else "the JSON is cut short or malformed"
 
 
-def read_har(stream: IO[bytes], name: str, max_body: int) -> Iterator[Item]:
-    """One body per HAR entry that has a response body; the request kept as its origin.
+def read_har(
+    stream: IO[bytes], name: str, max_body: int, urls: Sequence[str] = ()
+) -> Iterator[Item]:
+    """One body per HAR entry that holds a JSON response; the request kept as its origin.
 
     Everything that cannot be read is a finding: an entry (by its number, with the pointer of the
-    bad field), or the file (no ``log``, no ``entries``, no entry at all, malformed JSON).
+    bad field), or the file (no ``log``, no ``entries``, no entry at all, malformed JSON). An
+    entry that holds no JSON API response, or whose URL matches none of ``urls``, is ``Skipped``.
     """
     import ijson  # type: ignore[import-untyped]  # ships no type information
 
     feed = _Feed(stream, token_limit(max_body))
     # Numbers as Python reads them (use_float=False): yajl's own integers stop at 64 bits, and
     # refuse even the smallest of them. Decimals are only ever named in a message here.
-    har = _Har(ijson.basic_parse(feed, use_float=False, buf_size=_CHUNK), feed, name, max_body)
+    events = ijson.basic_parse(feed, use_float=False, buf_size=_CHUNK)
+    har = _Har(events, feed, name, max_body, Triage(urls))
     try:
         yield from har.read()
     except ijson.JSONError as exc:
@@ -281,12 +472,18 @@ class _Har:
     """The event-by-event reading of one HAR file."""
 
     def __init__(
-        self, events: Iterator[tuple[str, Any]], feed: _Feed, name: str, max_body: int
+        self,
+        events: Iterator[tuple[str, Any]],
+        feed: _Feed,
+        name: str,
+        max_body: int,
+        triage: Triage,
     ) -> None:
         self.events = events
         self.feed = feed
         self.name = name
         self.max_body = max_body
+        self.triage = triage
         self.entries = 0  # entries begun so far: the number of the current one
         self.inside = False  # within an entry
         self.done = 0  # entries read to their end
@@ -530,12 +727,12 @@ class _Har:
             if self.problem is not None:
                 yield _unreadable(where, self.problem[1], self.problem[0])
             else:
-                yield _har_entry(entry, where, self.max_body)
+                yield _har_entry(entry, where, self.max_body, self.triage)
 
 
-def _har_entry(entry: Any, where: Location, max_body: int) -> Item:
+def _har_entry(entry: Any, where: Location, max_body: int, triage: Triage) -> Item:
     try:
-        return _har_body(entry, where, max_body)
+        return _har_body(entry, where, max_body, triage)
     except _Bad as bad:
         return _unreadable(where, bad.message, bad.pointer)
 
@@ -569,7 +766,7 @@ def _har_headers(value: Any, pointer: str) -> list[tuple[str, str]]:
     return headers
 
 
-def _har_body(entry: Any, where: Location, max_body: int) -> Item:
+def _har_body(entry: Any, where: Location, max_body: int, triage: Triage) -> Item:
     words = _JSON_WORDS
     if not isinstance(entry, dict):
         raise _Bad("", f"HAR entry is {_kind(entry, words)}, expected an object")
@@ -577,23 +774,25 @@ def _har_body(entry: Any, where: Location, max_body: int) -> Item:
     response = _field(entry, "response", dict, "", "an object", words)
     if response is None:
         raise _Bad("/response", "HAR entry has no response")
+    method = _field(request, "method", str, "/request", "a string", words)
+    url = _field(request, "url", str, "/request", "a string", words)
+    status = _status(response.get("status"), "/response/status", words)
     origin = make_origin(
-        _field(request, "method", str, "/request", "a string", words),
-        _field(request, "url", str, "/request", "a string", words),
-        _status(response.get("status"), "/response/status", words),
-        _har_headers(request.get("headers"), "/request/headers"),
+        method, url, status, _har_headers(request.get("headers"), "/request/headers")
     )
-    codings = [
-        value
-        for name, value in _har_headers(response.get("headers"), "/response/headers")
-        if name.lower() == "content-encoding"
-    ]
+    response_headers = _har_headers(response.get("headers"), "/response/headers")
+    codings = [value for name, value in response_headers if name.lower() == "content-encoding"]
     content = _field(response, "content", dict, "/response", "an object", words) or {}
     text = _field(content, "text", str, "/response/content", "a string", words)
     base64 = _field(content, "encoding", str, "/response/content", "a string", words)
     mime = _field(content, "mimeType", str, "/response/content", "a string", words) or ""
-    if not text:
-        raise _Bad("/response/content/text", "HAR entry has no response body text")
+    if _media_type(mime) in _NO_TYPES:  # what the browser left out, the header may still say
+        mime = next((v for k, v in response_headers if k.lower() == "content-type"), mime)
+    reason = triage.before_body(method, url, status, mime)
+    if reason is None and not text:
+        reason = NO_BODY
+    if reason is not None:
+        return Skipped(where, reason, origin)
     try:
         body = decode_body(
             text,
@@ -603,7 +802,7 @@ def _har_body(entry: Any, where: Location, max_body: int) -> Item:
         )
     except BodyError as exc:
         raise _Bad("/response/content/text", str(exc)) from None
-    return _json_body(body, mime, where, origin, "/response/content/text")
+    return _json_body(body, triage, where, origin)
 
 
 # --- Cassettes ------------------------------------------------------------------------------------
@@ -898,13 +1097,17 @@ def _yaml_cassette(data: bytes) -> tuple[Any, list[tuple[Any, Any]]]:
     return _constructor(), pairs
 
 
-def read_cassette(data: bytes, name: str, max_body: int) -> Iterator[Item]:
+def read_cassette(
+    data: bytes, name: str, max_body: int, urls: Sequence[str] = ()
+) -> Iterator[Item]:
     """One body per recorded interaction of a vcrpy / pytest-recording / schemathesis cassette.
 
     Interactions are checked one by one (types, duplicate keys, depth, YAML tags), so a bad one is
-    its own finding and the rest are read; a cassette with none is a finding as well.
+    its own finding and the rest are read; a cassette with none is a finding as well. What holds
+    no JSON API response, or whose URL matches none of ``urls``, is ``Skipped`` as in a HAR.
     """
     where = Location(name)
+    triage = Triage(urls)
     is_yaml = not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
     try:
         constructor, pairs = _yaml_cassette(data) if is_yaml else (None, _json_cassette(data))
@@ -940,7 +1143,7 @@ def read_cassette(data: bytes, name: str, max_body: int) -> Iterator[Item]:
             try:
                 interaction = _construct(constructor, item) if is_yaml else item
                 _checked(interaction, "", 3)
-                yield _interaction(interaction, at, max_body)
+                yield _interaction(interaction, at, max_body, triage)
             except _Bad as bad:
                 yield _unreadable(at, bad.message, bad.pointer)
     if read and not number:
@@ -994,14 +1197,14 @@ def _cassette_headers(value: Any, pointer: str) -> list[tuple[str, str]]:
     return headers
 
 
-def _interaction(interaction: Any, where: Location, max_body: int) -> Item:
+def _interaction(interaction: Any, where: Location, max_body: int, triage: Triage) -> Item:
     try:
-        return _cassette_body(interaction, where, max_body)
+        return _cassette_body(interaction, where, max_body, triage)
     except _Bad as bad:
         return _unreadable(where, bad.message, bad.pointer)
 
 
-def _cassette_body(interaction: Any, where: Location, max_body: int) -> Item:
+def _cassette_body(interaction: Any, where: Location, max_body: int, triage: Triage) -> Item:
     words = _YAML_WORDS
     if not isinstance(interaction, dict):
         raise _Bad("", f"interaction is {_kind(interaction, words)}, expected a mapping")
@@ -1014,11 +1217,10 @@ def _cassette_body(interaction: Any, where: Location, max_body: int) -> Item:
         code = _status(status.get("code"), "/response/status/code", words)
     else:
         code = _status(status, "/response/status", words)
+    method = _field(request, "method", str, "/request", "a string", words)
+    url = _field(request, "uri", str, "/request", "a string", words)
     origin = make_origin(
-        _field(request, "method", str, "/request", "a string", words),
-        _field(request, "uri", str, "/request", "a string", words),
-        code,
-        _cassette_headers(request.get("headers"), "/request/headers"),
+        method, url, code, _cassette_headers(request.get("headers"), "/request/headers")
     )
     response_headers = _cassette_headers(response.get("headers"), "/response/headers")
     codings = [v for k, v in response_headers if k.lower() == "content-encoding"]
@@ -1034,14 +1236,17 @@ def _cassette_body(interaction: Any, where: Location, max_body: int) -> Item:
         encoded = "base64_string" in body
         pointer = _at(pointer, "base64_string" if encoded else "string")
         body = body.get("base64_string" if encoded else "string")
-    if body is None or body in ("", b""):
-        raise _Bad(pointer, "interaction has no response body")
-    if not isinstance(body, str | bytes):
+    if body is not None and not isinstance(body, str | bytes):
         raise _wrong(pointer, body, "text or binary data", words)
+    reason = triage.before_body(method, url, code, mime)
+    if reason is None and not body:
+        reason = NO_BODY
+    if reason is not None:
+        return Skipped(where, reason, origin)
     try:
         text = decode_body(
             body, base64_encoded=encoded, encoding=", ".join(codings) or None, limit=max_body
         )
     except BodyError as exc:
         raise _Bad(pointer, str(exc)) from None
-    return _json_body(text, mime, where, origin, pointer)
+    return _json_body(text, triage, where, origin)

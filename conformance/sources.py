@@ -51,6 +51,24 @@ class Body:
     origin: Origin | None = None
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A recorded exchange that holds no JSON API response, or one the run was told to leave out.
+
+    A HAR saved from a browser holds the page, its scripts, styles, fonts and images, CORS
+    preflights, redirects and bodiless answers beside the API calls; none of them is a document
+    to validate, and calling them unreadable would fail every such file. They are counted, by
+    ``reason`` (a short, stable phrase: "not JSON (text/html)", "preflight", "no body",
+    "redirect", "identity-provider token response", "URL not matched"; the part before any
+    parenthesis is what summaries group by), and never validated. ``reason`` never quotes the
+    recording beyond a well-known media type; ``origin`` is redacted as every origin is.
+    """
+
+    location: Location
+    reason: str
+    origin: Origin | None = None
+
+
 # A JSON document (a file, an NDJSON line, stdin) larger than this is refused before it is read
 # whole or parsed: a parsed document takes several times its size in memory.
 DEFAULT_MAX_DOCUMENT = 64 * 1024 * 1024
@@ -162,7 +180,7 @@ class Lines:
             yield Body(raw, Location(self.name, number, entry=number, entry_kind="line"))
 
 
-Item = Body | Finding | Lines
+Item = Body | Finding | Lines | Skipped
 
 
 def make_origin(method: Any, url: Any, status: Any, headers: Iterable[tuple[Any, Any]]) -> Origin:
@@ -315,11 +333,14 @@ def read_stream(
     max_body: int = DEFAULT_MAX_BODY,
     max_document: int = DEFAULT_MAX_DOCUMENT,
     size: int | None = None,
+    urls: Sequence[str] = (),
 ) -> Iterator[Item]:
     """The bodies in one binary stream, by its name's extension or, failing that, its content.
 
     A JSON file or a cassette is read whole, so one larger than ``max_document`` is refused
-    unread (``size`` is the file's, when known); NDJSON and HAR are streamed.
+    unread (``size`` is the file's, when known); NDJSON and HAR are streamed. ``urls`` (globs)
+    limit the HAR entries and cassette interactions validated to those whose request URL
+    matches one; the others are ``Skipped``. It means nothing to JSON and NDJSON documents.
     """
     head = stream.peek(4096)[:4096]
     kind = _format_of(name, head)
@@ -328,7 +349,7 @@ def read_stream(
     elif kind == "har":
         from conformance.recordings import read_har
 
-        yield from read_har(stream, name, max_body)
+        yield from read_har(stream, name, max_body, urls)
     else:
         data = _read_capped(stream, size, max_document)
         if data is None:
@@ -336,7 +357,7 @@ def read_stream(
         elif kind == "cassette":
             from conformance.recordings import read_cassette
 
-            yield from read_cassette(data, name, max_body)
+            yield from read_cassette(data, name, max_body, urls)
         else:
             yield from _json(data, name)
 
@@ -528,7 +549,11 @@ def _one_value(line: bytes) -> bool:
 
 
 def read_stdin(
-    stdin: IO[bytes], *, max_body: int = DEFAULT_MAX_BODY, max_document: int = DEFAULT_MAX_DOCUMENT
+    stdin: IO[bytes],
+    *,
+    max_body: int = DEFAULT_MAX_BODY,
+    max_document: int = DEFAULT_MAX_DOCUMENT,
+    urls: Sequence[str] = (),
 ) -> Iterator[Item]:
     """The bodies on stdin: HAR and cassettes as from a file; JSON text is one document, unless
     its first line holds a whole JSON value and another value follows: then it is NDJSON, one
@@ -537,7 +562,9 @@ def read_stdin(
     name = "<stdin>"
     stream = _peekable(stdin)
     if _format_of(name, stream.peek(4096)[:4096]) != "json":
-        yield from read_stream(stream, name, max_body=max_body, max_document=max_document)
+        yield from read_stream(
+            stream, name, max_body=max_body, max_document=max_document, urls=urls
+        )
         return
     read: list[bytes] = []  # what was read to tell the format, read again after
     size, values = 0, 0
@@ -572,15 +599,17 @@ def read_inputs(
     stdin: IO[bytes] | None = None,
     max_body: int = DEFAULT_MAX_BODY,
     max_document: int = DEFAULT_MAX_DOCUMENT,
+    urls: Sequence[str] = (),
 ) -> Iterator[Item]:
-    """Every body in every input, in order; unreadable inputs as findings."""
+    """Every body in every input, in order; unreadable inputs as findings, and the recorded
+    exchanges left out (``Skipped``) as such."""
     for path in expand(paths, include, exclude):
         if isinstance(path, Finding):
             yield path
             continue
         if path == "-":
             yield from read_stdin(
-                stdin or sys.stdin.buffer, max_body=max_body, max_document=max_document
+                stdin or sys.stdin.buffer, max_body=max_body, max_document=max_document, urls=urls
             )
             continue
         opened = _open(path)
@@ -596,6 +625,7 @@ def read_inputs(
                     max_body=max_body,
                     max_document=max_document,
                     size=size,
+                    urls=urls,
                 )
         except OSError as exc:
             yield _unreadable(Location(path), f"cannot read: {(exc.strerror or str(exc)).lower()}")

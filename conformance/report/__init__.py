@@ -20,6 +20,7 @@ from typing import Any, Final, Literal, TextIO
 from urllib.parse import quote
 
 from conformance.findings import DRIFT_KINDS, FAILING_KINDS, Finding, Location, Origin, Result
+from conformance.redaction import REDACTED, redact_text
 
 EXIT_OK: Final = 0
 EXIT_FOUND: Final = 1
@@ -27,7 +28,7 @@ EXIT_UNREADABLE: Final = 2
 
 TOOL_NAME: Final = "sync-conformance"
 
-Status = Literal["ok", "fail", "drift", "error-response", "unreadable"]
+Status = Literal["ok", "fail", "drift", "error-response", "unreadable", "skipped"]
 
 # Every kind a finding can have, in the order summaries list them (alphabetical, as the README
 # shows them: "1 property-drift, 2 violation").
@@ -75,6 +76,9 @@ class Reporter:
         self.allow_empty = allow_empty
         self.documents = 0
         self.counts: Counter[str] = Counter()
+        # Recorded exchanges left out, by reason ("not JSON (text/html)": 3); no documents.
+        self.skipped: Counter[str] = Counter()
+        self._skipped_kinds: set[str | None] = set()
         self._files: set[str] = set()
         self._failed = False
         self._unreadable = False
@@ -85,6 +89,14 @@ class Reporter:
 
     def add(self, result: Result) -> None:
         """Count one result (a document, or a run of conforming NDJSON lines) and render it."""
+        if result.skipped is not None:
+            # No document and nothing found: counted by reason, and shown only where a format
+            # lists everything (``write_skipped``). It never changes the exit code.
+            self._files.add(result.location.source)
+            self.skipped[result.skipped] += 1
+            self._skipped_kinds.add(result.location.entry_kind)
+            self.write_skipped(result)
+            return
         self.documents += result.documents
         self._files.add(result.location.source)
         self.counts.update(f.kind for f in result.findings)
@@ -147,7 +159,32 @@ class Reporter:
         files = plural(self.files, "file")
         documents = plural(self.documents, "document")
         verdict = ", ".join(parts) or ("all conform" if self.documents else "nothing to validate")
-        return f"{files}, {documents}: {verdict}"
+        skipped = self.skipped_summary()
+        return f"{files}, {documents}: {verdict}" + (f"; {skipped}" if skipped else "")
+
+    def skipped_summary(self) -> str | None:
+        """``12 entries skipped (7 not JSON, 3 preflight, 2 no body)``, or None if none were.
+
+        Reasons are grouped by what comes before any parenthesis (every media type is "not
+        JSON"), most frequent first.
+        """
+        if not self.skipped:
+            return None
+        groups: Counter[str] = Counter()
+        for reason, count in self.skipped.items():
+            groups[reason.split(" (", 1)[0]] += count
+        total = sum(groups.values())
+        if self._skipped_kinds == {"interaction"}:  # a run of cassettes alone
+            noun = "interaction" if total == 1 else "interactions"
+        else:
+            noun = "entry" if total == 1 else "entries"
+        ordered = sorted(groups.items(), key=lambda item: (-item[1], item[0]))
+        reasons = ", ".join(f"{count} {reason}" for reason, count in ordered)
+        return f"{total} {noun} skipped ({reasons})"
+
+    def write_skipped(self, result: Result) -> None:
+        """Render a skipped exchange: nothing by default (the summary counts it); formats that
+        list every result (JSON, JUnit) say so."""
 
     def write_result(self, result: Result) -> None:
         """Render one document's result (formats that write one document at the end keep it)."""
@@ -262,14 +299,122 @@ def details(finding: Finding, *, place: bool = True) -> list[str]:
 
 
 def expected_got(finding: Finding) -> str | None:
-    """``expected X, got Y`` for a finding, with only the half that is known, or None."""
-    if finding.expected is None and finding.actual is None:
+    """``expected X, got Y`` for a finding, worded for its keyword, or None when it has neither.
+
+    The finding's values are raw; this is where they are shortened for a person (``clip``).
+    """
+    keyword, expected = finding.keyword, finding.expected
+    if expected is None and finding.presence is None and finding.actual is None:
         return None
-    if finding.actual is None:
-        return f"expected {finding.expected}"
-    if finding.expected is None:
-        return f"got {finding.actual}"
-    return f"expected {finding.expected}, got {finding.actual}"
+    if expected is None:
+        wanted = None
+    elif keyword == "enum" and isinstance(expected, list):
+        wanted = f"one of {clip_list(expected)}"
+    elif keyword == "additionalProperties" and isinstance(expected, list):
+        wanted = f"one of the declared properties {clip_list(expected, quote=False)}"
+    elif keyword == "type":
+        types = expected if isinstance(expected, list) else [expected]
+        wanted = " or ".join(str(t) for t in types)
+    elif keyword == "format":
+        wanted = f"a {expected} string"
+    elif keyword == "pattern":
+        wanted = f"a match for {clip(expected)}"
+    elif keyword == "required":
+        wanted = f"property {clip(expected)}"
+    elif keyword in _BOUNDS:
+        wanted = f"{_BOUNDS[keyword]} {clip(expected)}"
+    else:
+        wanted = clip(expected)
+    got = _got(finding)
+    if wanted is None:
+        return None if got is None else f"got {got}"
+    return f"expected {wanted}" if got is None else f"expected {wanted}, got {got}"
+
+
+# How a bound reads after "expected".
+_BOUNDS: Final = {
+    "maxLength": "at most this many characters:",
+    "minLength": "at least this many characters:",
+    "maximum": "at most",
+    "minimum": "at least",
+    "exclusiveMaximum": "less than",
+    "exclusiveMinimum": "more than",
+    "maxItems": "at most this many items:",
+    "minItems": "at least this many items:",
+}
+
+
+def _got(finding: Finding) -> str | None:
+    presence = finding.presence
+    if presence == "absent":
+        return "nothing (absent)"
+    if presence is None and finding.actual is None:
+        return None
+    if finding.keyword == "type" and finding.actual_type is not None:
+        # The type is the point; the value follows when it is short and no secret.
+        if finding.actual == REDACTED or finding.actual_type in ("object", "array", "null"):
+            return finding.actual_type
+        return f"{finding.actual_type} {clip(finding.actual)}"
+    return clip(finding.actual)
+
+
+# A list of up to this many values (an enum, declared property names) prints whole.
+WHOLE_LIST: Final = 20
+# Values and texts longer than this are shortened for a person, at a boundary between words.
+CLIP: Final = 80
+# The same for a finding's message, which may quote the value and the schema's rule.
+MESSAGE: Final = 200
+
+
+def clip(value: Any, limit: int = CLIP) -> str:
+    """A value as JSON for a person, shortened when longer than ``limit`` characters.
+
+    A cut falls between words (or between an object's members, an array's items), never inside
+    one, and says what it left out; ``<redacted>`` is printed bare. Only renderers for people
+    call this: findings and the JSON report keep values whole.
+    """
+    if value == REDACTED:
+        return REDACTED
+    if isinstance(value, list) and not _nested(value[:WHOLE_LIST]):
+        return clip_list(value)
+    try:
+        text = dump_json(value, indent=None)
+    except (TypeError, ValueError):  # a caller's Python value no JSON holds
+        text = repr(value)
+    return clip_text(text, limit)
+
+
+def clip_list(values: list[Any], *, quote: bool = True) -> str:
+    """A list in brackets: all its items up to ``WHOLE_LIST``, else the first ones and how many
+    more. Each item is shortened by itself (``clip``), never the list mid-item; ``quote=False``
+    prints strings bare (property names)."""
+    shown = [clip(v) if quote or not isinstance(v, str) else v for v in values[:WHOLE_LIST]]
+    more = len(values) - len(shown)
+    return "[" + ", ".join(shown) + (f", ... and {more} more" if more else "") + "]"
+
+
+def _nested(values: list[Any]) -> bool:
+    return any(isinstance(v, dict | list) for v in values)
+
+
+# Where a cut may fall: after a space or a JSON separator, or between a word and what follows.
+_BOUNDARY = re.compile(r"(?<=[\s,:;])|(?<=\w)(?=\W)|(?<=\W)(?=\w)")
+
+
+def clip_text(text: str, limit: int = CLIP) -> str:
+    """``text`` whole, or its start up to the last word boundary within ``limit`` characters
+    followed by ``... (N more characters)``. A text with no boundary in its first half (one
+    long token) is cut at ``limit`` all the same, since it is no word a person reads."""
+    # Secrets go before the cut, which could leave part of one without what tells it is one.
+    text = redact_text(text)
+    if len(text) <= limit:
+        return text
+    cut = 0
+    for match in _BOUNDARY.finditer(text, 0, limit + 1):
+        cut = match.start()
+    if cut < limit // 2:
+        cut = limit
+    return f"{text[:cut].rstrip()} ... ({len(text) - cut} more characters)"
 
 
 def position(location: Location) -> str | None:

@@ -12,7 +12,15 @@ from __future__ import annotations
 from typing import Final
 
 from conformance.findings import Finding, Result
-from conformance.report import Reporter, Status, details, request_line, visible
+from conformance.report import (
+    MESSAGE,
+    Reporter,
+    Status,
+    clip_text,
+    details,
+    request_line,
+    visible,
+)
 
 _LABELS: Final[dict[Status, str]] = {
     "ok": "ok",
@@ -20,6 +28,7 @@ _LABELS: Final[dict[Status, str]] = {
     "drift": "drift",
     "error-response": "error-response",
     "unreadable": "unreadable",
+    "skipped": "skip",
 }
 
 _RESET: Final = "\x1b[0m"
@@ -37,6 +46,7 @@ _STATUS_COLORS: Final[dict[Status, str]] = {
     "drift": _YELLOW,
     "error-response": _CYAN,
     "unreadable": _MAGENTA,
+    "skipped": _DIM,
 }
 _KIND_COLORS: Final[dict[str, str]] = {
     "violation": _RED,
@@ -84,7 +94,7 @@ class TextReporter(Reporter):
     def _finding(self, finding: Finding) -> list[str]:
         kind = self._paint(finding.kind, _KIND_COLORS.get(finding.kind, ""))
         pointer = visible(finding.pointer) or "(document)"
-        lines = [f"  {kind}  {pointer}: {visible(finding.message)}"]
+        lines = [f"  {kind}  {pointer}: {visible(clip_text(finding.message, MESSAGE))}"]
         lines.extend(self._paint(f"      {visible(line)}", _DIM) for line in details(finding))
         return lines
 
