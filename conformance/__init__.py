@@ -2,34 +2,65 @@
 
 The public API is small on purpose::
 
-    from conformance import default_catalog, load_catalog, Engine, Location
+    import conformance
 
-    engine = Engine()
-    for finding in engine.findings(document, "kendra.DataSourceSyncJob", Location("job.json")):
-        print(finding.pointer, finding.message)
+    result = conformance.check(document)            # a value, JSON text, a path, a response
+    for result in conformance.check_paths(["recordings/"]):   # files, folders, "-" for stdin
+        for finding in result.findings:
+            print(finding.location, finding.pointer, finding.kind, finding.expected, finding.actual)
 
-    engine = Engine(load_catalog("derived-schemas/"))  # the shipped schemas, a folder's on top
+    checker = conformance.Checker(conformance.Options(schema="kendra.DataSourceSyncJob"))
+    checker.check(page)                              # compiled once, for many calls
 
-Everything else is private to the package and may change.
+Public are the names below, the report formats in ``conformance.report`` and the deriver in
+``conformance.derive``; every other module is private to the package and may change. The CLI
+and the pytest plugin use nothing else.
 """
 
+from conformance.api import Checker, Options, check, check_paths, examples
 from conformance.catalog import Catalog, CatalogEntry, default_catalog, load_catalog
+from conformance.config import Config, find_config
+from conformance.documents import ENGINE_MAX_DEPTH
 from conformance.errors import CatalogError, ConformanceError, DerivationError, InputError
-from conformance.findings import Finding, Location, Result, Rule
+from conformance.findings import (
+    DRIFT_KINDS,
+    FAILING_KINDS,
+    Finding,
+    Location,
+    Origin,
+    Result,
+    Rule,
+)
+from conformance.responses import Exchange
+from conformance.sources import Body, BodyError
 from conformance.validation import Engine
 
 __all__ = [
+    "DRIFT_KINDS",
+    "ENGINE_MAX_DEPTH",
+    "FAILING_KINDS",
+    "Body",
+    "BodyError",
     "Catalog",
     "CatalogEntry",
     "CatalogError",
+    "Checker",
+    "Config",
     "ConformanceError",
     "DerivationError",
     "Engine",
+    "Exchange",
     "Finding",
     "InputError",
     "Location",
+    "Options",
+    "Origin",
     "Result",
     "Rule",
+    "check",
+    "check_paths",
     "default_catalog",
+    "examples",
+    "find_config",
     "load_catalog",
 ]

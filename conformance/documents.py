@@ -70,8 +70,12 @@ class _Constant:
         self.name = name
 
 
-def _unreadable(location: Location, message: str, pointer: str = "") -> Finding:
-    return Finding(kind="unreadable", location=location, message=message, pointer=pointer)
+def _unreadable(
+    location: Location, message: str, pointer: str = "", rule_id: str = "document.unreadable"
+) -> Finding:
+    return Finding(
+        kind="unreadable", location=location, message=message, pointer=pointer, rule_id=rule_id
+    )
 
 
 def _at(body: Body, offset_line: int, column: int) -> Location:
@@ -204,7 +208,13 @@ def _parse_exact(
     if problems:
         # Valid JSON the API sent, wrong as a value: a violation, and the rest is validated.
         found = tuple(
-            Finding(kind="violation", location=body.location, message=message, pointer=pointer)
+            Finding(
+                kind="violation",
+                location=body.location,
+                message=message,
+                pointer=pointer,
+                rule_id="document.json-value",
+            )
             for pointer, message in problems
         )
         return Document(value, body.location, body.origin, text, found)
@@ -241,7 +251,7 @@ def too_deep_finding(document: Document, max_depth: int) -> Finding | None:
     if pointer is None:
         return None
     where = positions(document, [pointer]).get(pointer, document.location)
-    return _unreadable(where, _deep_message(max_depth), pointer)
+    return _unreadable(where, _deep_message(max_depth), pointer, "document.too-deep")
 
 
 def _brackets(text: str | bytes | None) -> int:

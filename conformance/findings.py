@@ -7,11 +7,10 @@ not only what is wrong but which line of which vendor document says so.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from conformance.redaction import redact_text
+from conformance.redaction import redact_deep, redact_text
 
 Kind = Literal[
     "violation", "enum-drift", "property-drift", "error-response", "unreadable", "unselected"
@@ -25,28 +24,45 @@ FAILING_KINDS: frozenset[str] = frozenset({"violation", "unreadable", "unselecte
 # itself not a failure unless the user asks for strictness.
 DRIFT_KINDS: frozenset[str] = frozenset({"enum-drift", "property-drift"})
 
-_SHORT = 80
+Severity = Literal["error", "warning", "note"]
+
+# How much a finding matters by itself, whatever a run then makes of it (``--strict`` fails a run
+# on drift, but drift stays a warning): a wrong or unreadable document is an error, what the
+# schema does not know yet a warning, an API's own error response a note.
+SEVERITIES: dict[str, Severity] = {
+    "violation": "error",
+    "unreadable": "error",
+    "unselected": "error",
+    "enum-drift": "warning",
+    "property-drift": "warning",
+    "error-response": "note",
+}
+
+# Whether there was a value where a finding points: no member at all, ``null``, the empty string
+# (a placeholder, as in Graph's documented job response), or any other value.
+Presence = Literal["absent", "null", "empty", "value"]
 
 
-def shorten(value: Any, limit: int = _SHORT) -> str:
-    """A JSON rendering of a value, cut in the middle when longer than ``limit`` characters.
-
-    Secrets the text quotes are redacted before it is cut: a cut could leave half of a token
-    without the name or shape that would have told it was one.
-    """
-    text = value if isinstance(value, str) and value.startswith("<") else _dump(value)
-    text = redact_text(text)
-    if len(text) <= limit:
-        return text
-    half = (limit - 5) // 2
-    return f"{text[:half]} ... {text[-half:]}"
+def presence_of(value: Any) -> Presence:
+    """The presence word for a value that is there (``absent`` is for the caller to say)."""
+    if value is None:
+        return "null"
+    return "empty" if value == "" else "value"
 
 
-def _dump(value: Any) -> str:
-    try:
-        return json.dumps(value, ensure_ascii=False, sort_keys=False)
-    except (TypeError, ValueError):
-        return repr(value)
+def json_type(value: Any) -> str:
+    """The JSON type of a parsed value, as JSON Schema's ``type`` names it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
 
 
 EntryKind = Literal["line", "entry", "interaction", "example"]
@@ -120,12 +136,26 @@ class Rule:
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing a run found in one document.
+    """One thing a run found in one document, as data: values raw, shortening left to renderers.
 
     ``pointer`` is the JSON pointer of the value inside the body the document came in (so it
-    includes ``location.within``); ``location`` is where that value stands in the file, when the
-    reader could tell, else where the document stands. ``message`` and ``actual`` are cleared of
-    the secrets ``conformance.redaction.redact_text`` recognises when the finding is made.
+    includes ``location.within``, the resource it falls in; ``resource_pointer`` is the rest);
+    ``location`` is where that value stands in the file, when the reader could tell, else where
+    the document stands.
+
+    ``actual`` is the observed value as parsed (``presence`` tells a ``null`` from no member at
+    all), ``actual_type`` its JSON type; ``expected`` is what the schema asks, raw: the whole
+    enum list, the declared property names (for an unknown property), the missing property's
+    name (``required``), the type, the format's name, the pattern, the bound. ``schema_location``
+    is the failed keyword's place in the catalog (``schema#/json/pointer``, ``$ref`` followed),
+    and ``rule_id`` a stable name for the rule: the same as ``schema_location`` for the schemas'
+    rules, a dotted word for the tool's own (``document.unreadable``, ``selection.unselected``).
+    ``severity`` is how much the finding matters by itself, apart from its kind and the run's
+    ``--strict``.
+
+    Secrets never stay in a finding, whoever makes it: ``message`` goes through ``redact_text``
+    and ``actual`` through ``redact_deep`` (a member named like a secret is withheld whole, a
+    JWT or credential in a string too) when the finding is made.
     """
 
     kind: Kind
@@ -134,20 +164,47 @@ class Finding:
     schema: str | None = None
     pointer: str = ""
     keyword: str | None = None
-    expected: str | None = None
-    actual: str | None = None
+    # Raw JSON values: lists and dicts stay out of the hash, the rest of the finding is frozen.
+    expected: Any = field(default=None, hash=False)
+    actual: Any = field(default=None, hash=False)
     rule: Rule | None = None
+    presence: Presence | None = None
+    actual_type: str | None = None
+    schema_location: str | None = None
+    rule_id: str = ""
+    severity: Severity | None = None
 
     def __post_init__(self) -> None:
-        # Whoever makes a finding (the engine, a reader, a front-end), the texts that quote a
-        # document or a recording leave it without the secrets ``redact_text`` recognises.
         object.__setattr__(self, "message", redact_text(self.message))
         if self.actual is not None:
-            object.__setattr__(self, "actual", redact_text(self.actual))
+            object.__setattr__(self, "actual", redact_deep(self.actual))
+        if self.severity is None:
+            object.__setattr__(self, "severity", SEVERITIES[self.kind])
+        if not self.rule_id:
+            object.__setattr__(self, "rule_id", self.schema_location or _TOOL_RULES[self.kind])
 
     @property
     def is_drift(self) -> bool:
         return self.kind in DRIFT_KINDS
+
+    @property
+    def resource_pointer(self) -> str:
+        """The pointer inside the resource the finding falls in (``location.within``)."""
+        within = self.location.within
+        if within and (self.pointer == within or self.pointer.startswith(within + "/")):
+            return self.pointer[len(within) :]
+        return self.pointer
+
+
+# The rule ids of findings the tool makes itself, when the maker names none more precise.
+_TOOL_RULES: dict[str, str] = {
+    "violation": "document.violation",
+    "unreadable": "document.unreadable",
+    "unselected": "selection.unselected",
+    "enum-drift": "schema.enum-drift",
+    "property-drift": "schema.property-drift",
+    "error-response": "response.error",
+}
 
 
 @dataclass(frozen=True)

@@ -254,6 +254,7 @@ class Pipeline:
                         message=f"a Python {name} is not a JSON value, so the document is not"
                         " validated",
                         pointer=pointer,
+                        rule_id="capture.python-value",
                     )
                     for pointer, name in foreign
                 )

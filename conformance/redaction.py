@@ -333,3 +333,22 @@ def redact_value(value: Any) -> Any:
         items = [redact_value(item) for item in value]
         return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
     return value
+
+
+def redact_deep(value: Any) -> Any:
+    """``value`` with secrets withheld both by name (``redact_value``) and by shape: every string
+    in it, at any depth, goes through ``redact_text``. What a finding keeps as the observed value.
+
+    The value itself is returned when nothing in it is secret, so callers can tell by identity.
+    """
+    value = redact_value(value)
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        kept = {name: redact_deep(member) for name, member in value.items()}
+        changed = any(kept[name] is not member for name, member in value.items())
+        return kept if changed else value
+    if isinstance(value, list):
+        items = [redact_deep(item) for item in value]
+        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
+    return value

@@ -21,23 +21,30 @@ other message keeps the value a person needs to see.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from conformance.catalog import Catalog, CatalogEntry, default_catalog
-from conformance.findings import Finding, Kind, Location, Rule, shorten
+from conformance.findings import (
+    Finding,
+    Kind,
+    Location,
+    Presence,
+    Rule,
+    json_type,
+    presence_of,
+)
 from conformance.formats import exact, guard_of
-from conformance.redaction import REDACTED, redact_text, redact_value, secret_at
+from conformance.redaction import REDACTED, redact_value, secret_at
 
 if TYPE_CHECKING:
     import jsonschema_rs
 
 # Keywords whose failure means "the schema does not know this yet" rather than "this is wrong".
 _DRIFT_KEYWORDS: dict[str, Kind] = {"enum": "enum-drift", "additionalProperties": "property-drift"}
-# Messages longer than this are cut in the middle.
-_MESSAGE = 200
 
 
 class SchemaValidator:
@@ -137,51 +144,64 @@ class SchemaValidator:
         pointer = _pointer(error.instance_path)
         path = list(error.instance_path)
         secret = secret_at(masked.document, path)
+        finding = functools.partial(
+            Finding,
+            location=location,
+            schema=self.entry.name,
+            keyword=keyword,
+            rule=rule,
+            schema_location=self._where(key[0]),
+        )
         if keyword == "additionalProperties" and isinstance(error.instance, dict):
             # One finding per unknown property, pointing at the property itself.
-            declared = ", ".join(sorted(rule_node.get("properties", {})))
+            declared = sorted(rule_node.get("properties", {}))
             for name in error.kind.unexpected:
                 unknown = error.instance.get(name)
                 hidden = secret or secret_at(masked.document, [*path, name])
-                yield Finding(
+                yield finding(
                     kind="property-drift",
-                    location=location,
-                    schema=self.entry.name,
                     pointer=f"{pointer}/{_escape(name)}",
-                    keyword=keyword,
                     message=f"property {name!r} is not in the schema",
-                    expected=shorten(f"<one of {declared}>", 120),
-                    actual=REDACTED if hidden else shorten(redact_value(unknown)),
-                    rule=rule,
+                    expected=declared,
+                    actual=REDACTED if hidden else unknown,
+                    presence=presence_of(unknown),
+                    actual_type=json_type(unknown),
                 )
             return
         shown = REDACTED if secret else redact_value(error.instance)
         # A value that is or holds a secret: the engine's message would quote it.
         hides = secret or shown is not error.instance
-        # A type says nothing of the value, so it is shown even for a secret.
-        actual = f"<{_json_type(error.instance)}>" if keyword == "type" else shorten(shown)
-        expected = f"<{value}>" if keyword == "format" else shorten(value)
         message = masked.message(error) if hides else error.message
         if guarded is not None:
             # The engine's wording and JSON rendering, so that a value failing both the
             # engine's check and the guard gives the same finding twice (one is dropped).
             quoted = REDACTED if hides else json.dumps(error.instance, ensure_ascii=False)
             message = f'{quoted} is not a "{value}"'
-        # Before the cut, which could leave part of a secret without what tells it is one.
-        message = redact_text(message)
+        if keyword == "required":
+            # What is missing is a member: the finding points at its object, the member's name
+            # is what was expected, and nothing was there.
+            expected, actual, kind_of = error.kind.property, None, None
+            presence: Presence = "absent"
+        else:
+            expected, actual = value, shown
+            presence, kind_of = presence_of(error.instance), json_type(error.instance)
         # "" is no value a vendor could add to an enum: it is a placeholder, so a violation.
         drift = _DRIFT_KEYWORDS.get(keyword) if error.instance != "" else None
-        yield Finding(
+        yield finding(
             kind=drift or "violation",
-            location=location,
-            schema=self.entry.name,
             pointer=pointer,
-            keyword=keyword,
-            message=message if len(message) <= _MESSAGE else shorten(message, _MESSAGE),
+            message=message,
             expected=expected,
             actual=actual,
-            rule=rule,
+            presence=presence,
+            actual_type=kind_of,
         )
+
+    def _where(self, location: str) -> str | None:
+        """``schema#/pointer`` for an absolute keyword location in the catalog, or None."""
+        uri, _, fragment = location.partition("#")
+        name = self.catalog.name_of(uri)
+        return None if name is None else f"{name}#{fragment}"
 
     def _format_guarded(self, error: Any) -> str | None:
         """The absolute location of the ``format`` keyword a failed ``pattern`` guards (see
@@ -354,20 +374,6 @@ def _rule(schema: Any) -> Rule | None:
         line=int(source.get("line", 0)),
         row=source.get("row"),
     )
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 class Engine:

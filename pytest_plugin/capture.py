@@ -47,105 +47,19 @@ from __future__ import annotations
 import contextvars
 import functools
 import importlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
-if TYPE_CHECKING:
-    from conformance.findings import Result
-    from conformance.pipeline import Pipeline
+from conformance import BodyError, Exchange
 
 # The protocols whose bodies are JSON (botocore's ``resolved_protocol`` / ``protocol`` names).
 _JSON_PROTOCOLS = frozenset({"json", "rest-json"})
 
 
-@dataclass(frozen=True)
-class Exchange:
-    """One response a test received, as every client hands it over.
-
-    ``read`` returns the body's bytes, or None when nothing is left to read (a stream consumed or
-    closed); it may raise ``BodyError`` (a kept stream past the cap), which becomes a finding.
-    ``encoding`` is the Content-Encoding still applied to those bytes: None when the client has
-    undone it (requests, httpx), the header as sent for botocore, which hands over the raw body.
-    ``streamed`` says the body is the test's to read first, so it is read after the test.
-    """
-
-    method: str
-    url: str
-    status: int
-    request_headers: tuple[tuple[str, str], ...]
-    content_type: str
-    read: Callable[[], bytes | None]
-    is_redirect: bool = False
-    streamed: bool = False
-    encoding: str | None = None
-
-
 OnResponse = Callable[[Exchange], None]
-
-
-def check_exchange(pipeline: Pipeline, exchange: Exchange, name: str) -> Result | None:
-    """The result for one response, or None when it holds no document.
-
-    A redirect is followed by the response the test receives; a response without a body (204,
-    304, HEAD) holds no document. A body that is neither declared nor shaped as JSON is an
-    ``unreadable`` finding, worded as the readers of recorded traffic word it.
-    """
-    from conformance.findings import Finding, Location, Result
-    from conformance.sources import Body, BodyError, decode_body, make_origin
-
-    if exchange.is_redirect:
-        return None
-    origin = make_origin(exchange.method, exchange.url, exchange.status, exchange.request_headers)
-    where = Location(name)
-    try:
-        content = exchange.read()
-        if content is not None and exchange.encoding:
-            # Size-capped like a recorded body: a gzip bomb costs no more than its cap.
-            limit = pipeline.options.max_body
-            text = decode_body(
-                content, base64_encoded=False, encoding=exchange.encoding, limit=limit
-            )
-            content = text.encode("utf-8")
-    except BodyError as exc:
-        finding = Finding(kind="unreadable", location=where, message=str(exc))
-        return Result(where, None, (finding,), origin)
-    except Exception:  # a streamed body the test consumed or closed: nothing left to check
-        return None
-    if not content or not content.strip():
-        return None
-    mime = exchange.content_type
-    if not _declares_json(mime) and content.lstrip()[:1] not in (b"{", b"["):
-        finding = Finding(
-            kind="unreadable", location=where, message=f"response body is {mime}, not JSON"
-        )
-        return Result(where, None, (finding,), origin)
-    return pipeline.check_body(Body(content, where, origin))
-
-
-def check_response(pipeline: Pipeline, response: Any, name: str) -> Result | None:
-    """The result for a requests (or httpx) response object handed over whole, already read."""
-    return check_exchange(pipeline, _from_requests(response, streamed=False), name)
-
-
-def _declares_json(mime: str) -> bool:
-    # The rule the HAR and cassette readers apply: no type, or any JSON type, may hold JSON.
-    mime = mime.split(";", 1)[0].strip().lower()
-    return not mime or "json" in mime
-
-
-def _pairs(headers: Iterable[tuple[Any, Any]]) -> tuple[tuple[str, str], ...]:
-    """Header names and values as text: botocore keeps some values of a signed request as
-    bytes (``X-Amz-Target``), which ``str()`` would turn into ``b'...'``."""
-    return tuple((_text(k), _text(v)) for k, v in headers)
-
-
-def _text(value: Any) -> str:
-    # Latin-1, as HTTP/1.1 carries header bytes; it never fails.
-    return value.decode("latin-1") if isinstance(value, bytes | bytearray) else str(value)
 
 
 @contextmanager
@@ -181,25 +95,6 @@ def _module(name: str) -> Any:
 # --- requests ------------------------------------------------------------------------------------
 
 
-def _from_requests(response: Any, streamed: bool) -> Exchange:
-    request = response.request
-
-    def read() -> bytes | None:
-        content: bytes | None = response.content
-        return content
-
-    return Exchange(
-        method=str(request.method),
-        url=str(request.url),
-        status=int(response.status_code),
-        request_headers=_pairs(request.headers.items()),
-        content_type=str(response.headers.get("Content-Type") or ""),
-        read=read,
-        is_redirect=bool(response.is_redirect),
-        streamed=streamed,
-    )
-
-
 def _requests_hooked(patch: pytest.MonkeyPatch, on_response: OnResponse) -> bool:
     requests = _module("requests")
     if requests is None:
@@ -215,7 +110,7 @@ def _requests_hooked(patch: pytest.MonkeyPatch, on_response: OnResponse) -> bool
         # response again, so responses are told apart by identity.
         if not any(response is s for s in seen):
             seen.append(response)
-            on_response(_from_requests(response, bool(kwargs.get("stream"))))
+            on_response(Exchange.of(response, bool(kwargs.get("stream"))))
         return response
 
     patch.setattr(session_class, "send", send)
@@ -281,8 +176,6 @@ def _from_httpx(httpx: Any, response: Any, streamed: bool, kept: _Kept | None) -
     request = response.request
 
     def read() -> bytes | None:
-        from conformance.sources import BodyError
-
         try:
             content: bytes = response.content  # read by send, or by the test (read())
             return content
@@ -306,7 +199,7 @@ def _from_httpx(httpx: Any, response: Any, streamed: bool, kept: _Kept | None) -
         method=str(request.method),
         url=str(request.url),
         status=int(response.status_code),
-        request_headers=_pairs(request.headers.multi_items()),
+        request_headers=tuple(request.headers.multi_items()),
         content_type=str(response.headers.get("Content-Type") or ""),
         read=read,
         is_redirect=bool(response.is_redirect),
@@ -367,7 +260,7 @@ def _from_botocore(request: Any, http_response: Any) -> Exchange:
         method=str(request.method),
         url=str(request.url),
         status=int(http_response.status_code),
-        request_headers=_pairs(request.headers.items()),
+        request_headers=tuple(request.headers.items()),
         content_type=str(headers.get("Content-Type") or ""),
         read=read,
         encoding=headers.get("Content-Encoding") or None,

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from conformance.findings import Finding, Location, Origin, Result, Rule
+    from conformance import Finding, Location, Origin, Result, Rule
 
 
 def encode(result: Result) -> dict[str, Any]:
@@ -21,7 +21,7 @@ def encode(result: Result) -> dict[str, Any]:
 
 def decode(data: dict[str, Any]) -> Result:
     """The result ``encode`` made ``data`` from (lists or tuples alike: transports differ)."""
-    from conformance.findings import Result
+    from conformance import Result
 
     return Result(
         location=_location(data["location"]),
@@ -37,13 +37,13 @@ def decode(data: dict[str, Any]) -> Result:
 
 
 def _location(data: dict[str, Any]) -> Location:
-    from conformance.findings import Location
+    from conformance import Location
 
     return Location(**data)
 
 
 def _origin(data: dict[str, Any] | None) -> Origin | None:
-    from conformance.findings import Origin
+    from conformance import Origin
 
     if data is None:
         return None
@@ -52,13 +52,13 @@ def _origin(data: dict[str, Any] | None) -> Origin | None:
 
 
 def _rule(data: dict[str, Any] | None) -> Rule | None:
-    from conformance.findings import Rule
+    from conformance import Rule
 
     return None if data is None else Rule(**data)
 
 
 def _finding(data: dict[str, Any]) -> Finding:
-    from conformance.findings import Finding
+    from conformance import Finding
 
     fields = dict(data)
     fields["location"] = _location(fields["location"])

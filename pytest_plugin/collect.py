@@ -1,7 +1,7 @@
 """Fixture files as tests: one item per document in the files under ``--conformance-fixtures``.
 
-The files are found by the CLI's own walker and globs (``conformance.sources.expand``, the
-project's ``include``/``exclude``) and read by its readers (``read_inputs``), so an NDJSON line, a
+The files are found by the CLI's own walker and globs (``Checker.files_under``, the project's
+``include``/``exclude``) and read by its readers (``Checker.read``), so an NDJSON line, a
 HAR entry and a cassette interaction are documents exactly as the CLI sees them. Item names are
 the file's name and the document's place in it (``kendra-pages.ndjson:12``, ``traffic.har entry
 3``): readable, stable from run to run and unique in the file, so ``-k``, ``--lf`` and
@@ -22,8 +22,7 @@ import pytest
 from .state import record, run_of
 
 if TYPE_CHECKING:
-    from conformance.findings import Finding
-    from conformance.sources import Body
+    from conformance import Body, Finding
 
 
 def collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -65,20 +64,15 @@ class DocumentFile(pytest.File):
             yield DocumentItem.from_parent(self, name=name, body=body, finding=finding)
 
     def _documents(self) -> Iterator[tuple[Body, None] | tuple[None, Finding]]:
-        from conformance.findings import Finding, Location
-        from conformance.sources import Lines, Skipped, read_inputs
+        from conformance import Body, Finding, Location
 
         try:
-            for entry in read_inputs([shown_path(self.path)]):
-                if isinstance(entry, Skipped):
-                    continue  # a page, a preflight, a token call: no document, so no test
-                if isinstance(entry, Finding):
-                    yield None, entry
-                elif isinstance(entry, Lines):
-                    for body in entry.bodies():
-                        yield body, None
-                else:
+            for entry in run_of(self.config).checker().read([shown_path(self.path)]):
+                if isinstance(entry, Body):
                     yield entry, None
+                elif entry.skipped is None:
+                    yield from ((None, finding) for finding in entry.findings)
+                # else: a page, a preflight, a token call: no document, so no test
         except Exception as exc:  # the readers report bad input as findings; this is a last net
             where = Location(shown_path(self.path))
             # The exception's kind, not its text: a parser's text may quote the file's bytes.
@@ -102,13 +96,13 @@ class DocumentItem(pytest.Item):
 
     def runtest(self) -> None:
         """Check the document (or report why it cannot be read) and fail as the run judges it."""
-        from conformance.findings import Result
+        from conformance import Result
 
         from .render import failure_message
 
         run = run_of(self.config)
         if self.body is not None:
-            result = run.pipeline().check_body(self.body)
+            result = run.checker().check(self.body)
         else:
             assert self.finding is not None
             result = Result(self.finding.location, None, (self.finding,))

@@ -16,8 +16,7 @@ import pytest
 from .state import RECORDED, next_name, record, run_of
 
 if TYPE_CHECKING:
-    from conformance.catalog import Catalog
-    from conformance.findings import Finding, Result
+    from conformance import Catalog, Finding, Result
 
 
 class Conformance:
@@ -70,29 +69,19 @@ class Conformance:
 
     def _check(self, doc: Any, schema: str | None) -> Iterator[Result]:
         __tracebackhide__ = True
-        from conformance.documents import Document
-        from conformance.findings import Location
-        from conformance.sources import Body
-
-        pipeline = run_of(self._item.config).pipeline(schema)
+        checker = run_of(self._item.config).checker(schema)
         if isinstance(doc, os.PathLike):
-            yield from pipeline.run([os.fspath(doc)])
-        elif hasattr(doc, "content") and hasattr(doc, "request") and hasattr(doc, "status_code"):
-            from .capture import check_response
+            yield from checker.check_paths([doc])
+            return
+        from conformance import Exchange
 
-            found = check_response(pipeline, doc, next_name(self._item, "response"))
-            if found is not None:
-                yield found
-        elif isinstance(doc, str | bytes):
-            yield pipeline.check_body(Body(doc, Location(next_name(self._item, "document"))))
-        else:
-            from conformance.captures import Capture, is_boto3
-
-            # A boto3 response (datetime values, ResponseMetadata) is turned into the wire form
-            # first; the result says it was converted.
-            capture: Capture | None = "boto3" if is_boto3(doc) else None
-            where = Location(next_name(self._item, "document"))
-            yield pipeline.check(Document(doc, where), capture=capture)
+        is_response = isinstance(doc, Exchange) or all(
+            hasattr(doc, name) for name in ("content", "request", "status_code", "headers")
+        )
+        name = next_name(self._item, "response" if is_response else "document")
+        result = checker.check(doc, name=name)
+        if result.skipped is None:  # a redirect or a bodiless response holds no document
+            yield result
 
 
 @pytest.fixture
@@ -112,7 +101,7 @@ def conformance_catalog(pytestconfig: pytest.Config) -> Catalog:
 
 def _catalog(config: pytest.Config) -> Catalog:
     """The run's catalog; a folder of schemas that cannot be used fails the test, no traceback."""
-    from conformance.errors import ConformanceError
+    from conformance import ConformanceError
 
     problem = None
     try:

@@ -21,10 +21,7 @@ import pytest
 from .state import next_name, record, run_of
 
 if TYPE_CHECKING:
-    from conformance.findings import Result
-    from conformance.pipeline import Pipeline
-
-    from .capture import Exchange
+    from conformance import Checker, Exchange, Result
 
 MARKER = "conformance"
 MARKER_HELP = (
@@ -59,12 +56,12 @@ def around_call(item: pytest.Item) -> Generator[None, object, object]:
     mark = item.get_closest_marker(MARKER)
     if mark is None:
         return (yield)
-    from .capture import check_exchange, responses_seen
+    from .capture import responses_seen
     from .render import failure_message
 
     schema, strict = arguments(mark)
     run = run_of(item.config)
-    pipeline = run.pipeline(schema)
+    checker = run.checker(schema)
     strict = strict or run.strict
     checked: list[Result] = []
     streamed: list[tuple[Exchange, str]] = []
@@ -77,20 +74,20 @@ def around_call(item: pytest.Item) -> Generator[None, object, object]:
             if exchange.streamed:
                 streamed.append((exchange, name))
             else:
-                _keep(item, check_exchange(pipeline, exchange, name), checked)
+                _keep(item, checker.check(exchange, name=name), checked)
 
-    with responses_seen(on_response, pipeline.options.max_body):
+    with responses_seen(on_response, checker.options.max_body):
         try:
             outcome = yield
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException:  # the test's own failure (or skip): it stays the outcome
-            _finish(item, streamed, pipeline, checked)
+            _finish(item, streamed, checker, checked)
             failing = [r for r in checked if r.fails(strict)]
             if failing:
                 item.add_report_section("call", "conformance", failure_message(failing, strict))
             raise
-    _finish(item, streamed, pipeline, checked)
+    _finish(item, streamed, checker, checked)
     failing = [r for r in checked if r.fails(strict)]
     if failing:
         pytest.fail(failure_message(failing, strict), pytrace=False)
@@ -100,18 +97,17 @@ def around_call(item: pytest.Item) -> Generator[None, object, object]:
 def _finish(
     item: pytest.Item,
     streamed: list[tuple[Exchange, str]],
-    pipeline: Pipeline,
+    checker: Checker,
     checked: list[Result],
 ) -> None:
     """Check the streamed responses, now that the test is done reading them."""
-    from .capture import check_exchange
-
     for exchange, name in streamed:
-        _keep(item, check_exchange(pipeline, exchange, name), checked)
+        _keep(item, checker.check(exchange, name=name), checked)
     streamed.clear()
 
 
-def _keep(item: pytest.Item, result: Result | None, checked: list[Result]) -> None:
-    if result is not None:
+def _keep(item: pytest.Item, result: Result, checked: list[Result]) -> None:
+    # A redirect or a bodiless response holds no document: nothing to record.
+    if result.skipped is None:
         record(item, result)
         checked.append(result)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from conformance.findings import Finding, Result
+    from conformance import Finding, Result
 
 
 def failure_message(results: Sequence[Result], strict: bool) -> str:
@@ -83,6 +83,6 @@ def _selection(reason: str) -> str:
 
 
 def _fails(finding: Finding, strict: bool) -> bool:
-    from conformance.findings import FAILING_KINDS
+    from conformance import FAILING_KINDS
 
     return finding.kind in FAILING_KINDS or (strict and finding.is_drift)

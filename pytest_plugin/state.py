@@ -1,9 +1,9 @@
 """Per-run state on ``config.stash``, and what a test records of the documents it checked.
 
-The engine is built the first time a fixture, a marked test or a fixture file needs it, never at
-start-up: a run that does not use the plugin never imports a validator. One ``Engine`` serves the
-whole run (its compiled validators are the expensive part); a ``Pipeline`` is kept per forced
-schema, because the schema a marker or a call forces is part of the pipeline's selector.
+The checker is built the first time a fixture, a marked test or a fixture file needs it, never
+at start-up: a run that does not use the plugin never imports a validator. One ``Checker`` serves
+the whole run (its compiled validators are the expensive part), and hands out one per schema a
+marker or a call forces (``Checker.for_schema``), sharing them.
 """
 
 from __future__ import annotations
@@ -16,11 +16,7 @@ import pytest
 from .options import Settings
 
 if TYPE_CHECKING:
-    from conformance.catalog import Catalog
-    from conformance.config import Config
-    from conformance.findings import Result
-    from conformance.pipeline import Pipeline
-    from conformance.validation import Engine
+    from conformance import Catalog, Checker, Config, Result
 
 
 class Run:
@@ -29,9 +25,8 @@ class Run:
     def __init__(self, config: pytest.Config, settings: Settings) -> None:
         self.config = config
         self.settings = settings
-        self._engine: Engine | None = None
+        self._checker: Checker | None = None
         self._catalog: Catalog | None = None
-        self._pipelines: dict[str | None, Pipeline] = {}
         self._project: tuple[Config | None] | None = None
         self._fixture_files: frozenset[Path] | None = None
 
@@ -39,8 +34,7 @@ class Run:
     def project(self) -> Config | None:
         """The ``[tool.conformance]`` table of the nearest ``pyproject.toml`` (as the CLI's)."""
         if self._project is None:
-            from conformance.config import find_config
-            from conformance.errors import ConformanceError
+            from conformance import ConformanceError, find_config
 
             try:
                 self._project = (find_config(self.config.rootpath),)
@@ -54,31 +48,26 @@ class Run:
         s = self.settings
         return s.strict or s.drift == "fail" or bool(self.project and self.project.strict)
 
-    def pipeline(self, schema: str | None = None) -> Pipeline:
-        """The pipeline that selects as the CLI does, or with ``schema`` forced.
+    def checker(self, schema: str | None = None) -> Checker:
+        """The checker that selects as the CLI does, or with ``schema`` forced; all of them share
+        one compiled catalog.
 
         An unknown schema name (or a broken configuration) fails the calling test with the
         engine's own message, which suggests close names, rather than a traceback.
         """
-        found = self._pipelines.get(schema)
-        if found is not None:
-            return found
-        from conformance.errors import ConformanceError
-        from conformance.pipeline import Options, Pipeline
-        from conformance.validation import Engine
+        from conformance import Checker, ConformanceError, Options
 
         problem = None
+        found = None
         try:
-            project = self.project
-            if self._engine is None:
-                self._engine = Engine(self.catalog)
-            found = Pipeline(Options(schema=schema, config=project), self._engine)
+            if self._checker is None:
+                self._checker = Checker(Options(config=self.project), self.catalog)
+            found = self._checker.for_schema(schema)
         except (ConformanceError, pytest.UsageError) as exc:
             problem = str(exc)
         if problem is not None or found is None:
             # Outside the except block, so that the failure is not shown as a chained exception.
             pytest.fail(f"conformance: {problem}", pytrace=False)
-        self._pipelines[schema] = found
         return found
 
     @property
@@ -87,7 +76,7 @@ class Run:
         ``--conformance-schemas`` on top (the CLI's ``load_catalog``). A folder that cannot be
         used raises a ``CatalogError`` naming the file."""
         if self._catalog is None:
-            from conformance.catalog import load_catalog
+            from conformance import load_catalog
 
             self._catalog = load_catalog(self.settings.schemas)
         return self._catalog
@@ -95,17 +84,14 @@ class Run:
     def fixture_files(self) -> frozenset[Path]:
         """The files under the fixture paths, found by the CLI's own walker and globs."""
         if self._fixture_files is None:
-            from conformance.sources import DEFAULT_INCLUDE, expand
+            from conformance import Checker, Options
 
             project = self.project
-            include = (project and project.include) or DEFAULT_INCLUDE
+            include = (project and project.include) or Options().include
             exclude = (project and project.exclude) or ()
             paths = [str(p) for p in self.settings.fixtures]
-            self._fixture_files = frozenset(
-                Path(found).resolve()
-                for found in expand(paths, include, exclude)
-                if isinstance(found, str)
-            )
+            files = Checker.files_under(paths, include, exclude)
+            self._fixture_files = frozenset(Path(found).resolve() for found in files)
         return self._fixture_files
 
 

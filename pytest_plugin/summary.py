@@ -20,7 +20,7 @@ from .codec import decode
 from .state import Run
 
 if TYPE_CHECKING:
-    from conformance.findings import Finding, Result
+    from conformance import Finding, Result
     from conformance.report import Reporter
 
 # The attribute of a test report that carries its results (builtin values only; see codec).
@@ -64,16 +64,16 @@ class Ledger:
             self._report.add(result)
 
     def _drift(self, finding: Finding, nodeid: str) -> None:
-        within = finding.location.within
         # The pointer inside the resource, so that /History/0/Status and /History/3/Status of
         # the same schema count as the same drift.
-        pointer = finding.pointer[len(within) :] if finding.pointer.startswith(within) else ""
-        pointer = pointer or finding.pointer
+        pointer = finding.resource_pointer
         if finding.kind == "property-drift":
             name = finding.pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
             unknown = f"property {name!r}"
         else:
-            unknown = f"value {finding.actual}"
+            from conformance.report import clip
+
+            unknown = f"value {clip(finding.actual)}"
         key = (finding.schema or "?", pointer, unknown)
         found = self.drift.get(key)
         if found is None:

@@ -352,12 +352,11 @@ def _agrees(
     found = engine.findings(document, schema, HERE)
     summary = [(f.keyword, f.kind, f.pointer, f.expected) for f in found]
     pointer = "" if prop is None else f"/{prop}"
-    assert summary == ([] if expected else [("format", "violation", pointer, f"<{name}>")])
+    assert summary == ([] if expected else [("format", "violation", pointer, name)])
     if found:
         # Messages are free text, cleared of what could be a secret ("token=..." as a value).
         message = redact_text(f'{json.dumps(value, ensure_ascii=False)} is not a "{name}"')
-        if len(message) < 150:  # longer ones are shortened
-            assert found[0].message == message
+        assert found[0].message == message
         assert found[0].rule is not None
     return found
 
@@ -452,17 +451,17 @@ def test_a_guard_beside_a_pattern_of_its_own(engine: Engine) -> None:
     """A date-time with its own pattern keeps both: each failure is reported as what it is,
     with the property's rule, and a value failing the format twice is one finding."""
 
-    def found(value: str) -> list[tuple[str | None, str | None, int | None]]:
+    def found(value: str) -> list[tuple[str | None, object, int | None]]:
         return [
             (f.keyword, f.expected, f.rule.line if f.rule else None)
             for f in engine.findings({"stamped": value}, "test.Schedule", HERE)
         ]
 
     assert found("2017-07-19T14:55:58Z") == []
-    assert found("1917-07-19T14:55:58Z") == [("pattern", '"^20"', 4)]
-    assert found("201*-07-19T14:55:58Z") == [("format", "<date-time>", 4)]
-    assert found("2017-07-19T25:00:00Z") == [("format", "<date-time>", 4)]
-    assert sorted(found("x")) == [("format", "<date-time>", 4), ("pattern", '"^20"', 4)]
+    assert found("1917-07-19T14:55:58Z") == [("pattern", "^20", 4)]
+    assert found("201*-07-19T14:55:58Z") == [("format", "date-time", 4)]
+    assert found("2017-07-19T25:00:00Z") == [("format", "date-time", 4)]
+    assert sorted(found("x")) == [("format", "date-time", 4), ("pattern", "^20", 4)]
 
 
 def test_a_pattern_spelled_like_a_guard_stays_a_pattern(tmp_path: Path) -> None:

@@ -145,7 +145,7 @@ def test_assert_conforms_failure_reads_well(pytester: pytest.Pytester) -> None:
             'E         violation  /Metrics/DocumentsAdded: "01" does not match'
             ' "^(?:(([1-9][0-9]*)|0))$"',
             "E             schema: kendra.DataSourceSyncJob",
-            'E             expected "^(?:(([1-9][0-9]*)|0))$", got "01"',
+            'E             expected a match for "^(?:(([1-9][0-9]*)|0))$", got "01"',
             'E             rule: "The number of documents added from the data source up to now in'
             ' the data source sync." (kendra-2019-02-03.service-2.json, shape'
             " DataSourceSyncJobMetrics, line 70)",

@@ -16,10 +16,8 @@ import os
 import re
 
 import pytest
-from sync_conformance_pytest.capture import Exchange, check_exchange
 
-from conformance.pipeline import Options, Pipeline
-from conformance.sources import BodyError
+from conformance import BodyError, Checker, Exchange, Options
 
 with contextlib.suppress(ImportError):
     # pytester's in-process runs drop the modules a run imported when it ends: imported once
@@ -591,17 +589,15 @@ def exchange(content: bytes, encoding: str | None = None, error: str | None = No
 def test_encoded_and_oversized_bodies_are_findings_not_errors() -> None:
     """A body still content-encoded is checked decoded; one that expands past the body cap, or a
     kept stream past it, is ``unreadable`` with its origin redacted, never an exception."""
-    pipeline = Pipeline(Options(max_body=4096))
+    checker = Checker(Options(max_body=4096))
     page = json.dumps({"History": [{"ExecutionId": "e1", "StartTime": "2026-11-20T08:00:00Z"}]})
-    result = check_exchange(pipeline, exchange(gzip.compress(page.encode()), "gzip"), "r1")
-    assert result is not None
+    result = checker.check(exchange(gzip.compress(page.encode()), "gzip"), name="r1")
     assert result.schema == "kendra.ListDataSourceSyncJobsResponse"
     assert [(f.kind, f.pointer) for f in result.findings] == [("violation", "/History/0/StartTime")]
 
     bomb = gzip.compress(b'{"History": [' + b" " * 100_000 + b"]}")
     for given in (exchange(bomb, "gzip"), exchange(b"", error="body is larger than the limit")):
-        result = check_exchange(pipeline, given, "r2")
-        assert result is not None
+        result = checker.check(given, name="r2")
         [finding] = result.findings
         assert finding.kind == "unreadable"
         assert "limit" in finding.message

@@ -90,7 +90,7 @@ def test_documents_pass_and_fail_as_the_cli_judges_them(fixtures: pytest.Pyteste
             " kendra.ListDataSourceSyncJobsResponse's",
             '  violation  /History/0/StartTime: "now" is not of type "number"',
             "      schema: kendra.DataSourceSyncJob",
-            '      expected "number", got <string>',
+            '      expected number, got string "now"',
             '      rule: "The UNIX datetime that the synchronization job was started."'
             " (kendra-DataSourceSyncJob.md, Contents, line *)",
             "      at fixtures/kendra-pages.ndjson:4:*",

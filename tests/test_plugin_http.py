@@ -165,7 +165,7 @@ def test_unmarked_bad_job(api):
             "  selected by: request GET http://127.0.0.1:*/synchronization/jobs/bad",
             '  violation  /status/countSuccessiveCompleteFailures: "3" is not of type "integer"',
             "      schema: graph.synchronizationStatus",
-            '      expected "integer", got <string>',
+            '      expected integer, got string "3"',
             '      rule: "Number of consecutive times this job failed"'
             " (graph-synchronizationStatus.md, Properties row 1, line 26)",
             "      at <test_live.py::test_bad_job> response 1:1:*",

@@ -38,9 +38,12 @@ VIOLATION = Finding(
     SCHEMA,
     "/ErrorMessage",
     "pattern",
-    '"^\\\\P{C}*$"',
-    '"disk\\tfull"',
+    "^\\P{C}*$",
+    "disk\tfull",
     RULE,
+    presence="value",
+    actual_type="string",
+    schema_location="kendra.DataSourceSyncJob#/properties/ErrorMessage/pattern",
 )
 # No line or column: the reader could not place it.
 DRIFT = Finding(
@@ -50,8 +53,10 @@ DRIFT = Finding(
     SCHEMA,
     "/Status",
     "enum",
-    "<one of FAILED, SUCCEEDED>",
-    '"QUEUED"',
+    ["FAILED", "SUCCEEDED"],
+    "QUEUED",
+    presence="value",
+    actual_type="string",
 )
 # An API error body: %, commas, colons, CR/LF and an ESC sequence, all from the wire.
 NASTY = "Throttled: 50% of quota, retry\r\nlater \x1b[31mred"
@@ -168,11 +173,11 @@ def test_text_groups_by_file_and_prints_findings_with_pointer_values_rule_and_pl
     assert lines[start + 1 : start + 9] == [
         f"FAIL  data/bad.json  [{SCHEMA}]",
         "  violation  /ErrorMessage: 'disk\\tfull' does not match '^\\\\P{C}*$'",
-        '      expected "^\\\\P{C}*$", got "disk\\tfull"',
+        '      expected a match for "^\\\\P{C}*$", got "disk\\tfull"',
         f"      rule: {RULE}",
         "      at data/bad.json:3:19",
         "  enum-drift  /Status: 'QUEUED' is not one of ['FAILED', 'SUCCEEDED']",
-        '      expected <one of FAILED, SUCCEEDED>, got "QUEUED"',
+        '      expected one of ["FAILED", "SUCCEEDED"], got "QUEUED"',
         "",
     ]
     assert "error-response traffic.har:120:5 entry 3" in lines
@@ -261,7 +266,7 @@ def test_json_report_validates_against_its_published_schema() -> None:
 def test_json_report_carries_summary_results_findings_and_origin() -> None:
     """Summary counts and exit code, one entry per result, findings in full, origin as given."""
     report = json.loads(render("json", ALL, max_findings=1)[0])
-    assert report["version"] == 1
+    assert report["version"] == 2
     assert report["tool"]["name"] == "sync-conformance"
     assert report["summary"] == {
         "files": 5,
@@ -452,11 +457,11 @@ def test_github_workflow_commands_exact() -> None:
     assert output.splitlines() == [
         f"::error file=data/bad.json,line=3,col=19,title=violation /ErrorMessage [{SCHEMA}]"
         "::'disk\\tfull' does not match '^\\\\P{C}*$'"
-        '%0Aexpected "^\\\\P{C}*$", got "disk\\tfull"'
+        '%0Aexpected a match for "^\\\\P{C}*$", got "disk\\tfull"'
         f"%0Arule: {RULE}",
         f"::warning file=data/bad.json,title=enum-drift /Status [{SCHEMA}]"
         "::'QUEUED' is not one of ['FAILED', 'SUCCEEDED']"
-        '%0Aexpected <one of FAILED, SUCCEEDED>, got "QUEUED"',
+        '%0Aexpected one of ["FAILED", "SUCCEEDED"], got "QUEUED"',
         "::notice file=traffic.har,line=120,col=5,title=error-response (document)"
         "::Throttled: 50%25 of quota, retry%0D%0Alater \\x1b[31mred",
         "::error file=broken.json,line=4,col=1,title=unreadable (document)"

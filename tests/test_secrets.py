@@ -27,7 +27,8 @@ import pytest
 import yaml  # noqa: F401
 
 import conformance.recordings  # noqa: F401
-from conformance.findings import Location, shorten
+from conformance.findings import Location
+from conformance.report import clip
 from conformance.sources import make_origin, redact_header, redact_url
 
 with contextlib.suppress(ImportError):
@@ -369,7 +370,7 @@ def test_a_token_response_is_drift_without_its_tokens(schema: str) -> None:
     assert got == {
         "/access_token": "<redacted>",
         "/client_secret": "<redacted>",
-        "/expires_in": "3600",
+        "/expires_in": 3600,
         "/id_token": "<redacted>",
         "/password": "<redacted>",
         "/refresh_token": "<redacted>",
@@ -388,12 +389,13 @@ def test_engine_messages_quote_no_secret_value() -> None:
     by_pointer = {f.pointer: f for f in findings}
     pair = by_pointer["/status/synchronizedEntryCountByType/0/value"]
     assert (pair.kind, pair.message) == ("violation", '<redacted> is not of type "integer"')
-    assert pair.actual == "<string>"  # the type is no secret
+    assert pair.actual == "<redacted>"
+    assert pair.actual_type == "string"  # the type is no secret
     setting = by_pointer["/synchronizationJobSettings/0/value"]
     assert setting.message == '<redacted> is not of types "null", "string"'
     quarantine = by_pointer["/status/quarantine"]
     assert quarantine.message.startswith("<redacted> is not valid under any of the schemas")
-    assert quarantine.actual == '[{"password": "<redacted>"}]'
+    assert quarantine.actual == [{"password": "<redacted>"}]
     assert by_pointer["/status/client_secret"].actual == "<redacted>"
     # Values that are no secret are still quoted as the engine quotes them.
     plain = Engine().findings({**JOB, "templateId": 7}, "graph.synchronizationJob", Location("j"))
@@ -405,7 +407,7 @@ def test_shortening_reveals_no_part_of_a_secret() -> None:
     head = f"https://x.example/cb?sig={MARK}{LONG}"
     tail = f"https://x.example/cb?x=1&sig={LONG}{MARK}"
     for value in (head, tail, f"{LONG} {JWT}", f"{JWT} {LONG}"):
-        assert MARK[:6] not in shorten(value), value
+        assert MARK[:6] not in clip(value), value
     from conformance.validation import Engine
 
     findings = Engine().findings(PAGE, "kendra.ListDataSourceSyncJobsResponse", Location("p"))
@@ -415,7 +417,7 @@ def test_shortening_reveals_no_part_of_a_secret() -> None:
         "/History/2/Status",
     ]
     for finding in findings:
-        assert MARK[:6] not in f"{finding.message} {finding.actual}"
+        assert MARK[:6] not in f"{finding.message} {finding.actual} {clip(finding.actual)}"
 
 
 def test_selection_reasons_and_error_bodies_quote_no_secret() -> None:

@@ -73,8 +73,8 @@ def test_date_times_are_checked_in_nested_objects() -> None:
         "/lastExecution/timeBegan",
         "format",
     )
-    assert finding.expected == "<date-time>"
-    assert finding.actual == '"2017-07-19T25:55:58Z"'
+    assert finding.expected == "date-time"
+    assert finding.actual == "2017-07-19T25:55:58Z"
     assert finding.rule is not None
     assert finding.rule.text == "Time when this job execution began"
     assert (finding.rule.document, finding.rule.row) == ("graph-synchronizationStatus.md", 13)

@@ -20,6 +20,7 @@ from typing import Any, Final, Literal, TextIO
 from urllib.parse import quote
 
 from conformance.findings import DRIFT_KINDS, FAILING_KINDS, Finding, Location, Origin, Result
+from conformance.redaction import REDACTED, redact_text
 
 EXIT_OK: Final = 0
 EXIT_FOUND: Final = 1
@@ -298,14 +299,122 @@ def details(finding: Finding, *, place: bool = True) -> list[str]:
 
 
 def expected_got(finding: Finding) -> str | None:
-    """``expected X, got Y`` for a finding, with only the half that is known, or None."""
-    if finding.expected is None and finding.actual is None:
+    """``expected X, got Y`` for a finding, worded for its keyword, or None when it has neither.
+
+    The finding's values are raw; this is where they are shortened for a person (``clip``).
+    """
+    keyword, expected = finding.keyword, finding.expected
+    if expected is None and finding.presence is None and finding.actual is None:
         return None
-    if finding.actual is None:
-        return f"expected {finding.expected}"
-    if finding.expected is None:
-        return f"got {finding.actual}"
-    return f"expected {finding.expected}, got {finding.actual}"
+    if expected is None:
+        wanted = None
+    elif keyword == "enum" and isinstance(expected, list):
+        wanted = f"one of {clip_list(expected)}"
+    elif keyword == "additionalProperties" and isinstance(expected, list):
+        wanted = f"one of the declared properties {clip_list(expected, quote=False)}"
+    elif keyword == "type":
+        types = expected if isinstance(expected, list) else [expected]
+        wanted = " or ".join(str(t) for t in types)
+    elif keyword == "format":
+        wanted = f"a {expected} string"
+    elif keyword == "pattern":
+        wanted = f"a match for {clip(expected)}"
+    elif keyword == "required":
+        wanted = f"property {clip(expected)}"
+    elif keyword in _BOUNDS:
+        wanted = f"{_BOUNDS[keyword]} {clip(expected)}"
+    else:
+        wanted = clip(expected)
+    got = _got(finding)
+    if wanted is None:
+        return None if got is None else f"got {got}"
+    return f"expected {wanted}" if got is None else f"expected {wanted}, got {got}"
+
+
+# How a bound reads after "expected".
+_BOUNDS: Final = {
+    "maxLength": "at most this many characters:",
+    "minLength": "at least this many characters:",
+    "maximum": "at most",
+    "minimum": "at least",
+    "exclusiveMaximum": "less than",
+    "exclusiveMinimum": "more than",
+    "maxItems": "at most this many items:",
+    "minItems": "at least this many items:",
+}
+
+
+def _got(finding: Finding) -> str | None:
+    presence = finding.presence
+    if presence == "absent":
+        return "nothing (absent)"
+    if presence is None and finding.actual is None:
+        return None
+    if finding.keyword == "type" and finding.actual_type is not None:
+        # The type is the point; the value follows when it is short and no secret.
+        if finding.actual == REDACTED or finding.actual_type in ("object", "array", "null"):
+            return finding.actual_type
+        return f"{finding.actual_type} {clip(finding.actual)}"
+    return clip(finding.actual)
+
+
+# A list of up to this many values (an enum, declared property names) prints whole.
+WHOLE_LIST: Final = 20
+# Values and texts longer than this are shortened for a person, at a boundary between words.
+CLIP: Final = 80
+# The same for a finding's message, which may quote the value and the schema's rule.
+MESSAGE: Final = 200
+
+
+def clip(value: Any, limit: int = CLIP) -> str:
+    """A value as JSON for a person, shortened when longer than ``limit`` characters.
+
+    A cut falls between words (or between an object's members, an array's items), never inside
+    one, and says what it left out; ``<redacted>`` is printed bare. Only renderers for people
+    call this: findings and the JSON report keep values whole.
+    """
+    if value == REDACTED:
+        return REDACTED
+    if isinstance(value, list) and not _nested(value[:WHOLE_LIST]):
+        return clip_list(value)
+    try:
+        text = dump_json(value, indent=None)
+    except (TypeError, ValueError):  # a caller's Python value no JSON holds
+        text = repr(value)
+    return clip_text(text, limit)
+
+
+def clip_list(values: list[Any], *, quote: bool = True) -> str:
+    """A list in brackets: all its items up to ``WHOLE_LIST``, else the first ones and how many
+    more. Each item is shortened by itself (``clip``), never the list mid-item; ``quote=False``
+    prints strings bare (property names)."""
+    shown = [clip(v) if quote or not isinstance(v, str) else v for v in values[:WHOLE_LIST]]
+    more = len(values) - len(shown)
+    return "[" + ", ".join(shown) + (f", ... and {more} more" if more else "") + "]"
+
+
+def _nested(values: list[Any]) -> bool:
+    return any(isinstance(v, dict | list) for v in values)
+
+
+# Where a cut may fall: after a space or a JSON separator, or between a word and what follows.
+_BOUNDARY = re.compile(r"(?<=[\s,:;])|(?<=\w)(?=\W)|(?<=\W)(?=\w)")
+
+
+def clip_text(text: str, limit: int = CLIP) -> str:
+    """``text`` whole, or its start up to the last word boundary within ``limit`` characters
+    followed by ``... (N more characters)``. A text with no boundary in its first half (one
+    long token) is cut at ``limit`` all the same, since it is no word a person reads."""
+    # Secrets go before the cut, which could leave part of one without what tells it is one.
+    text = redact_text(text)
+    if len(text) <= limit:
+        return text
+    cut = 0
+    for match in _BOUNDARY.finditer(text, 0, limit + 1):
+        cut = match.start()
+    if cut < limit // 2:
+        cut = limit
+    return f"{text[:cut].rstrip()} ... ({len(text) - cut} more characters)"
 
 
 def position(location: Location) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from conformance.findings import Result
+from conformance.findings import Finding, Result
 from conformance.report import (
     KINDS,
     TOOL_NAME,
@@ -20,7 +20,14 @@ from conformance.report import (
     tool_version,
 )
 
-FORMAT_VERSION = 1
+# 2: findings carry raw values (expected, actual), presence, actual_type, schema_location,
+# rule_id, severity and resource_pointer; in 1, expected and actual were shortened strings.
+FORMAT_VERSION = 2
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    """Every field of a finding, values raw, and the pointer within its resource."""
+    return {**asdict(finding), "resource_pointer": finding.resource_pointer}
 
 
 class JsonReporter(Reporter):
@@ -43,7 +50,7 @@ class JsonReporter(Reporter):
                 "resources": result.resources,
                 # Every field of the frozen data, so the report cannot fall behind the model.
                 "origin": asdict(result.origin) if result.origin is not None else None,
-                "findings": [asdict(f) for f in shown],
+                "findings": [_finding(f) for f in shown],
                 "omitted_findings": more,
                 "converted": result.converted,
                 "skipped": None,

@@ -25,9 +25,11 @@ from urllib.parse import quote
 
 from conformance.findings import Finding, Origin, Result
 from conformance.report import (
+    MESSAGE,
     TOOL_NAME,
     Reporter,
     artifact_uri,
+    clip_text,
     details,
     dump_json,
     relative_path,
@@ -127,14 +129,23 @@ class SarifReporter(Reporter):
             sarif_location["logicalLocations"] = [
                 {"fullyQualifiedName": finding.pointer, "kind": "value"}
             ]
-        lines = [f"{finding.pointer or '(document)'}: {finding.message}"]
+        lines = [f"{finding.pointer or '(document)'}: {clip_text(finding.message, MESSAGE)}"]
         lines.extend(details(finding, place=False))  # the region says where
-        properties: dict[str, Any] = {"kind": finding.kind, "pointer": finding.pointer}
+        properties: dict[str, Any] = {
+            "kind": finding.kind,
+            "pointer": finding.pointer,
+            "rule": finding.rule_id,
+            "severity": finding.severity,
+        }
+        # The values raw, as the JSON report has them; the message above is for people.
         for key, value in (
             ("schema", finding.schema),
             ("keyword", finding.keyword),
+            ("schemaLocation", finding.schema_location),
             ("expected", finding.expected),
             ("actual", finding.actual),
+            ("actualType", finding.actual_type),
+            ("presence", finding.presence),
             ("entry", result.location.entry),
             ("entryKind", result.location.entry_kind),
             ("selection", result.selection),

@@ -12,7 +12,15 @@ from __future__ import annotations
 from typing import Final
 
 from conformance.findings import Finding, Result
-from conformance.report import Reporter, Status, details, request_line, visible
+from conformance.report import (
+    MESSAGE,
+    Reporter,
+    Status,
+    clip_text,
+    details,
+    request_line,
+    visible,
+)
 
 _LABELS: Final[dict[Status, str]] = {
     "ok": "ok",
@@ -86,7 +94,7 @@ class TextReporter(Reporter):
     def _finding(self, finding: Finding) -> list[str]:
         kind = self._paint(finding.kind, _KIND_COLORS.get(finding.kind, ""))
         pointer = visible(finding.pointer) or "(document)"
-        lines = [f"  {kind}  {pointer}: {visible(finding.message)}"]
+        lines = [f"  {kind}  {pointer}: {visible(clip_text(finding.message, MESSAGE))}"]
         lines.extend(self._paint(f"      {visible(line)}", _DIM) for line in details(finding))
         return lines
 
