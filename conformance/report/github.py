@@ -10,7 +10,7 @@ control characters are shown as escapes like in the text report.
 from __future__ import annotations
 
 from conformance.findings import Finding, Result
-from conformance.report import MESSAGE, Reporter, clip_text, details, relative_path, visible
+from conformance.report.base import MESSAGE, Reporter, clip_text, details, relative_path, visible
 
 
 def escape_data(text: str) -> str:

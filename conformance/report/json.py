@@ -12,7 +12,7 @@ from dataclasses import asdict
 from typing import Any
 
 from conformance.findings import Finding, Result
-from conformance.report import (
+from conformance.report.base import (
     KINDS,
     TOOL_NAME,
     Reporter,

@@ -11,7 +11,7 @@ cleaned of them before it goes in; the tree is built with ElementTree, which esc
 from __future__ import annotations
 
 from conformance.findings import Finding, Location, Result
-from conformance.report import MESSAGE, TOOL_NAME, Reporter, clip_text, details, request_line
+from conformance.report.base import MESSAGE, TOOL_NAME, Reporter, clip_text, details, request_line
 
 # What XML 1.0 forbids (its Char production), even as character references: C0 controls but
 # TAB, LF and CR, lone surrogates, U+FFFE and U+FFFF. They are shown as escapes instead, so

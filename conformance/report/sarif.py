@@ -24,7 +24,7 @@ from typing import Any, Final
 from urllib.parse import quote
 
 from conformance.findings import Finding, Origin, Result
-from conformance.report import (
+from conformance.report.base import (
     MESSAGE,
     TOOL_NAME,
     Reporter,

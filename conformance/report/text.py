@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Final
 
 from conformance.findings import Finding, Result
-from conformance.report import (
+from conformance.report.base import (
     MESSAGE,
     Reporter,
     Status,
