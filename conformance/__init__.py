@@ -19,7 +19,7 @@ and the pytest plugin use nothing else.
 
 from conformance.api import Checker, Options, check, check_paths, examples
 from conformance.catalog import Catalog, CatalogEntry, default_catalog, load_catalog
-from conformance.config import Config, find_config
+from conformance.config import Config, Globs, find_config
 from conformance.documents import ENGINE_MAX_DEPTH
 from conformance.errors import CatalogError, ConformanceError, DerivationError, InputError
 from conformance.findings import (
@@ -51,6 +51,7 @@ __all__ = [
     "Engine",
     "Exchange",
     "Finding",
+    "Globs",
     "InputError",
     "Location",
     "Options",

@@ -14,13 +14,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from conformance.documents import DEFAULT_MAX_DEPTH, ENGINE_MAX_DEPTH
-from conformance.errors import ConformanceError
-from conformance.sources import DEFAULT_INCLUDE, DEFAULT_MAX_DOCUMENT
+from conformance import ENGINE_MAX_DEPTH, ConformanceError, Options
+
+# The defaults a run has when no option says otherwise, for the help texts.
+_DEFAULTS = Options()
+DEFAULT_MAX_DEPTH = _DEFAULTS.max_depth
+DEFAULT_MAX_DOCUMENT = _DEFAULTS.max_document
+DEFAULT_INCLUDE = _DEFAULTS.include
 
 if TYPE_CHECKING:
-    from conformance.catalog import Catalog
-    from conformance.pipeline import Options
+    from conformance import Catalog
     from conformance.report import Reporter
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
@@ -427,7 +430,7 @@ def _schemas_option(command: argparse.ArgumentParser, default: object = None) ->
 
 def _catalog(directory: Path | None) -> Catalog:
     """The run's catalog (``load_catalog``); the files of DIR it skipped are noted on stderr."""
-    from conformance.catalog import load_catalog
+    from conformance import load_catalog
 
     catalog = load_catalog(directory)
     for note in catalog.notes:
@@ -579,8 +582,8 @@ def _checkout_sources() -> Path:
     Looked for upwards, as git finds its repository, so that ``derive --check`` works from any
     folder of a checkout; outside one, the error says what was looked for and what to do instead.
     """
+    from conformance import InputError
     from conformance.derive import MANIFEST
-    from conformance.errors import InputError
 
     here = Path.cwd()
     for folder in (here, *here.parents):
@@ -594,7 +597,7 @@ def _checkout_sources() -> Path:
 
 
 def _read_text(path: Path) -> str:
-    from conformance.errors import InputError
+    from conformance import InputError
 
     try:
         return path.read_text(encoding="utf-8")
@@ -622,7 +625,7 @@ def _outputs(
     args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser
 ) -> list[tuple[str, TextIO]]:
     """The (format, stream) of every report of the run: --format on stdout, and each --output."""
-    from conformance.errors import InputError
+    from conformance import InputError
 
     wanted: list[tuple[str, str]] = list(args.output or [])
     if args.format is not None or not wanted:
@@ -656,18 +659,16 @@ def _run(
     args: argparse.Namespace, outputs: list[tuple[str, TextIO]], parser: argparse.ArgumentParser
 ) -> int:
     """Validate, giving each result to every report in one pass over the inputs."""
-    from conformance.config import Globs, find_config
-    from conformance.pipeline import Options, Pipeline, validate_examples
+    from conformance import Checker, Globs, examples, find_config
     from conformance.report import REPORTERS
     from conformance.report.progress import Progress
-    from conformance.validation import Engine
 
     config = None
     options = Options()
     if args.examples:
         if args.files or args.schema:
             parser.error("--examples takes no PATH and no --schema")
-        results = validate_examples(_catalog(args.schemas))
+        results = examples(_catalog(args.schemas))
     else:
         if not args.files:
             parser.error("give PATH arguments (files, folders or - for stdin), or --examples")
@@ -700,7 +701,7 @@ def _run(
             urls=tuple(args.urls or ()),
         )
         # The catalog is loaded (and a --schemas folder checked) before anything is read.
-        results = Pipeline(options, Engine(_catalog(args.schemas))).run(args.files)
+        results = Checker(options, _catalog(args.schemas)).check_paths(args.files)
     strict = args.strict if args.strict is not None else bool(config and config.strict)
     reports: list[Reporter] = [
         REPORTERS[fmt](
@@ -732,8 +733,8 @@ def _run(
 
 def _nothing_validated(paths: Sequence[str], options: Options, report: Reporter) -> str:
     """Why a run validated nothing, with what it was given and what to do about it."""
+    from conformance import Checker
     from conformance.report import plural
-    from conformance.sources import expand
 
     given = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
     globs = f"include: {', '.join(options.include)}"
@@ -741,7 +742,7 @@ def _nothing_validated(paths: Sequence[str], options: Options, report: Reporter)
         globs += f"; exclude: {', '.join(options.exclude)}"
     # Walked again only now, on the way out of a run that found nothing: a run that found
     # something pays nothing for this message.
-    matched = sum(1 for p in expand(paths, options.include, options.exclude) if isinstance(p, str))
+    matched = sum(1 for _ in Checker.files_under(paths, options.include, options.exclude))
     if matched == 0:
         what = f"no files matched in {given} ({globs})"
     else:
