@@ -402,6 +402,13 @@ def _nested(values: list[Any]) -> bool:
 _BOUNDARY = re.compile(r"(?<=[\s,:;])|(?<=\w)(?=\W)|(?<=\W)(?=\w)")
 
 
+def message_of(finding: Finding) -> str:
+    """A finding's message for a person: the engine's (which quote the value and the rule, at
+    any length) shortened to ``MESSAGE`` characters after a whole word; the tool's own, which
+    are bounded and end with what to do, whole."""
+    return clip_text(finding.message, MESSAGE) if finding.keyword else finding.message
+
+
 def clip_text(text: str, limit: int = CLIP) -> str:
     """``text`` whole, or its start up to the last word boundary within ``limit`` characters
     followed by ``... (N more characters)``. A text with no boundary in its first half (one

@@ -10,7 +10,7 @@ control characters are shown as escapes like in the text report.
 from __future__ import annotations
 
 from conformance.findings import Finding, Result
-from conformance.report.base import MESSAGE, Reporter, clip_text, details, relative_path, visible
+from conformance.report.base import Reporter, details, message_of, relative_path, visible
 
 
 def escape_data(text: str) -> str:
@@ -56,7 +56,7 @@ class GitHubReporter(Reporter):
             title += f" [{finding.schema}]"
         properties.append(("title", title))
         # line= and col= say where
-        lines = [clip_text(finding.message, MESSAGE), *details(finding, place=False)]
+        lines = [message_of(finding), *details(finding, place=False)]
         listed = ",".join(f"{name}={escape_property(value)}" for name, value in properties)
         message = escape_data("\n".join(lines))
         return f"::{self.command(finding)} {listed}::{message}"

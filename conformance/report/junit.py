@@ -11,7 +11,7 @@ cleaned of them before it goes in; the tree is built with ElementTree, which esc
 from __future__ import annotations
 
 from conformance.findings import Finding, Location, Result
-from conformance.report.base import MESSAGE, TOOL_NAME, Reporter, clip_text, details, request_line
+from conformance.report.base import TOOL_NAME, Reporter, details, message_of, request_line
 
 # What XML 1.0 forbids (its Char production), even as character references: C0 controls but
 # TAB, LF and CR, lone surrogates, U+FFFE and U+FFFF. They are shown as escapes instead, so
@@ -76,7 +76,7 @@ class JUnitReporter(Reporter):
                 case,
                 "error" if unreadable else "failure",
                 type=first.kind,
-                message=xml_text(clip_text(first.message, MESSAGE)),
+                message=xml_text(message_of(first)),
             )
             element.text = xml_text(self._details(failing, more))
         told = [f for f in shown if not self.fails(f)]
@@ -98,7 +98,7 @@ class JUnitReporter(Reporter):
     def _details(self, findings: list[Finding], more: int) -> str:
         lines: list[str] = []
         for finding in findings:
-            message = clip_text(finding.message, MESSAGE)
+            message = message_of(finding)
             lines.append(f"{finding.kind}  {finding.pointer or '(document)'}: {message}")
             lines.extend(f"    {line}" for line in details(finding))
         if more:

@@ -25,13 +25,12 @@ from urllib.parse import quote
 
 from conformance.findings import Finding, Origin, Result
 from conformance.report.base import (
-    MESSAGE,
     TOOL_NAME,
     Reporter,
     artifact_uri,
-    clip_text,
     details,
     dump_json,
+    message_of,
     relative_path,
     tool_version,
 )
@@ -129,7 +128,7 @@ class SarifReporter(Reporter):
             sarif_location["logicalLocations"] = [
                 {"fullyQualifiedName": finding.pointer, "kind": "value"}
             ]
-        lines = [f"{finding.pointer or '(document)'}: {clip_text(finding.message, MESSAGE)}"]
+        lines = [f"{finding.pointer or '(document)'}: {message_of(finding)}"]
         lines.extend(details(finding, place=False))  # the region says where
         properties: dict[str, Any] = {
             "kind": finding.kind,

@@ -13,11 +13,10 @@ from typing import Final
 
 from conformance.findings import Finding, Result
 from conformance.report.base import (
-    MESSAGE,
     Reporter,
     Status,
-    clip_text,
     details,
+    message_of,
     request_line,
     visible,
 )
@@ -94,7 +93,7 @@ class TextReporter(Reporter):
     def _finding(self, finding: Finding) -> list[str]:
         kind = self._paint(finding.kind, _KIND_COLORS.get(finding.kind, ""))
         pointer = visible(finding.pointer) or "(document)"
-        lines = [f"  {kind}  {pointer}: {visible(clip_text(finding.message, MESSAGE))}"]
+        lines = [f"  {kind}  {pointer}: {visible(message_of(finding))}"]
         lines.extend(self._paint(f"      {visible(line)}", _DIM) for line in details(finding))
         return lines
 
