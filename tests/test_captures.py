@@ -263,3 +263,21 @@ def test_botocore_parsed_wire_converts_back_to_the_wire() -> None:
     assert result.conforms, result.findings
     converted = convert(response, "boto3", timestamp_members(default_catalog()))
     assert converted.value == wire
+
+
+def test_every_format_says_a_document_was_converted(tmp_path: Path) -> None:
+    """junit, sarif and github carry the conversion note beside the findings, as text does."""
+    from io import StringIO
+
+    page = json.loads(json.dumps(CLI_PAGE))
+    page["History"][1]["Status"] = 7
+    path = _write(tmp_path, page)
+    note = "converted from AWS CLI output (3 timestamps)"
+    for fmt in ("junit", "sarif", "github"):
+        out = StringIO()
+        assert main(["validate", str(path), "--capture", "aws-cli", "--format", fmt], out=out) == 1
+        assert note in out.getvalue(), fmt
+    out = StringIO()
+    main(["validate", str(path), "--capture", "aws-cli", "--format", "sarif"], out=out)
+    [result] = json.loads(out.getvalue())["runs"][0]["results"]
+    assert result["properties"]["converted"] == note

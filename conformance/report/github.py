@@ -37,12 +37,13 @@ class GitHubReporter(Reporter):
         """Print the document's annotations (nothing for a document that conforms)."""
         shown, more = self.shown(result)
         for finding in shown:
-            self.out.write(self.annotation(finding) + "\n")
+            self.out.write(self.annotation(finding, result.converted) + "\n")
         if more:
             self.out.write(f"... and {more} more in {visible(str(result.location))}\n")
 
-    def annotation(self, finding: Finding) -> str:
-        """``::error file=...,line=...,col=...,title=...::message`` for one finding."""
+    def annotation(self, finding: Finding, converted: str | None = None) -> str:
+        """``::error file=...,line=...,col=...,title=...::message`` for one finding; ``converted``
+        says what was done to its document before validation (``--capture``)."""
         location = finding.location
         properties: list[tuple[str, str]] = []
         if not location.source.startswith("<"):  # <stdin> is no file to annotate
@@ -57,6 +58,8 @@ class GitHubReporter(Reporter):
         properties.append(("title", title))
         # line= and col= say where
         lines = [message_of(finding), *details(finding, place=False)]
+        if converted is not None:
+            lines.append(converted)
         listed = ",".join(f"{name}={escape_property(value)}" for name, value in properties)
         message = escape_data("\n".join(lines))
         return f"::{self.command(finding)} {listed}::{message}"

@@ -85,6 +85,8 @@ class JUnitReporter(Reporter):
             out.append(f"selection: {result.selection}")
         if result.findings and result.origin is not None:
             out.append(f"request: {request_line(result.origin)}")
+        if result.converted is not None:
+            out.append(result.converted)
         if told:
             out.append(self._details(told, 0 if failing else more))
         if out:

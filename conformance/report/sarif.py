@@ -148,6 +148,7 @@ class SarifReporter(Reporter):
             ("entry", result.location.entry),
             ("entryKind", result.location.entry_kind),
             ("selection", result.selection),
+            ("converted", result.converted),
         ):
             if value is not None:
                 properties[key] = value
