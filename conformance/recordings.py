@@ -32,8 +32,11 @@ from datetime import date
 from decimal import Decimal
 from typing import IO, Any
 
+from conformance.bodies import Body, BodyError, Skipped, decode_body, make_origin
 from conformance.findings import Finding, Location, Origin
-from conformance.sources import Body, BodyError, Item, Skipped, decode_body, make_origin
+
+# What a recording's reader yields: a body, a skipped exchange, or a finding (never NDJSON lines).
+Item = Body | Finding | Skipped
 
 MAX_DEPTH = 64
 """How many arrays and objects may be open at once in a HAR or cassette, counted from its root.
