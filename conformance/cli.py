@@ -319,8 +319,8 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--capture",
         choices=["wire", "aws-cli", "boto3", "auto"],
-        default="wire",
-        help="what produced the documents: wire (default) validates them as sent; aws-cli"
+        help="what produced the documents: wire (default, or [tool.conformance] capture)"
+        " validates them as sent; aws-cli"
         " (`aws kendra ...` output, ISO 8601 timestamps) and boto3 (a response dumped with"
         " its ResponseMetadata) have their Kendra timestamps turned into epoch seconds first;"
         " auto converts only a document that certainly is one (ResponseMetadata, or a Kendra"
@@ -697,7 +697,7 @@ def _run(
             max_document=args.max_document_size,
             max_depth=args.max_depth,
             max_kept=args.max_kept_findings,
-            capture=args.capture,
+            capture=args.capture or (config and config.capture) or "wire",
             urls=tuple(args.urls or ()),
         )
         # The catalog is loaded (and a --schemas folder checked) before anything is read.

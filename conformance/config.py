@@ -4,6 +4,7 @@
 
     [tool.conformance]
     strict = false                       # drift fails the run too
+    capture = "aws-cli"                  # what produced the documents (validate --capture)
     include = ["*.json", "*.har"]        # file globs when a folder is given
     exclude = ["node_modules/*"]
 
@@ -25,6 +26,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from conformance.captures import CAPTURES, Capture
 from conformance.errors import InputError
 
 
@@ -187,6 +189,9 @@ class Config:
     strict: bool = False
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    # What produced the documents (``--capture``), when the project says: None leaves it to the
+    # command line (default ``wire``).
+    capture: Capture | None = None
     _cache: dict[str, tuple[str, str] | None] = field(default_factory=dict, compare=False)
 
     @cached_property
@@ -221,7 +226,7 @@ def find_config(start: Path | None = None) -> Config | None:
 
 
 # Every key of [tool.conformance]; anything else is refused (a typo must not be ignored).
-KEYS = ("exclude", "include", "schemas", "strict")
+KEYS = ("capture", "exclude", "include", "schemas", "strict")
 
 
 def load_config(path: Path) -> Config | None:
@@ -250,6 +255,12 @@ def load_config(path: Path) -> Config | None:
     strict = table.get("strict", False)
     if not isinstance(strict, bool):
         raise InputError(f"{where} strict must be true or false, got {_toml(strict)}")
+    capture = table.get("capture")
+    if capture is not None and capture not in CAPTURES:
+        raise InputError(
+            f"{where} capture must be one of {', '.join(map(json.dumps, CAPTURES))},"
+            f" got {_toml(capture)}"
+        )
     schemas = table.get("schemas", {})
     if not isinstance(schemas, dict):
         raise InputError(
@@ -269,6 +280,7 @@ def load_config(path: Path) -> Config | None:
         path=path,
         schemas=tuple(schemas.items()),
         strict=strict,
+        capture=capture,
         include=Globs(_globs(table, "include", where), path.parent),
         exclude=Globs(_globs(table, "exclude", where), path.parent),
     )

@@ -61,7 +61,12 @@ class Run:
         found = None
         try:
             if self._checker is None:
-                self._checker = Checker(Options(config=self.project), self.catalog)
+                project = self.project
+                # A boto3 response is recognised by itself; files and bodies are read as the
+                # project's ``capture`` says, as the CLI reads them.
+                capture = (project and project.capture) or "wire"
+                options = Options(config=project, capture=capture)
+                self._checker = Checker(options, self.catalog)
             found = self._checker.for_schema(schema)
         except (ConformanceError, pytest.UsageError) as exc:
             problem = str(exc)

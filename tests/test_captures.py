@@ -281,3 +281,23 @@ def test_every_format_says_a_document_was_converted(tmp_path: Path) -> None:
     main(["validate", str(path), "--capture", "aws-cli", "--format", "sarif"], out=out)
     [result] = json.loads(out.getvalue())["runs"][0]["results"]
     assert result["properties"]["converted"] == note
+
+
+def test_the_project_can_say_what_produced_its_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """[tool.conformance] capture = "aws-cli" converts as --capture does; the option wins; a
+    value that is no capture is refused with the key, the values and exit 2."""
+    path = _write(tmp_path, CLI_PAGE)
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.conformance]\ncapture = "aws-cli"\n', encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    assert "converted from AWS CLI output" in capsys.readouterr().out
+    assert main(["validate", str(path), "--capture", "wire"]) == 1
+    capsys.readouterr()
+    config.write_text('[tool.conformance]\ncapture = "cli"\n', encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert '[tool.conformance] capture must be one of "wire", "aws-cli", "boto3", "auto"' in err
+    assert 'got "cli"' in err

@@ -158,16 +158,16 @@ def test_derive_check_from_a_subfolder_of_the_checkout(
         (
             "stric = true",
             "pyproject.toml: [tool.conformance] has no setting 'stric' (did you mean 'strict'?);"
-            " known: exclude, include, schemas, strict",
+            " known: capture, exclude, include, schemas, strict",
         ),
         (
             "excludes = []",
             "pyproject.toml: [tool.conformance] has no setting 'excludes' (did you mean"
-            " 'exclude'?); known: exclude, include, schemas, strict",
+            " 'exclude'?); known: capture, exclude, include, schemas, strict",
         ),
         (
             "colour = 1",
-            "pyproject.toml: [tool.conformance] has no setting 'colour'; known: exclude,"
+            "pyproject.toml: [tool.conformance] has no setting 'colour'; known: capture, exclude,"
             " include, schemas, strict",
         ),
     ],
