@@ -18,6 +18,7 @@ and the pytest plugin use nothing else.
 """
 
 from conformance.api import Checker, Options, check, check_paths, examples
+from conformance.bodies import Body, BodyError
 from conformance.catalog import Catalog, CatalogEntry, default_catalog, load_catalog
 from conformance.config import Config, Globs, find_config
 from conformance.documents import ENGINE_MAX_DEPTH
@@ -32,8 +33,6 @@ from conformance.findings import (
     Rule,
 )
 from conformance.responses import Exchange
-from conformance.sources import Body, BodyError
-from conformance.validation import Engine
 
 __all__ = [
     "DRIFT_KINDS",
@@ -48,7 +47,6 @@ __all__ = [
     "Config",
     "ConformanceError",
     "DerivationError",
-    "Engine",
     "Exchange",
     "Finding",
     "Globs",

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from conformance.bodies import Body, BodyError, decode_body, make_origin
 from conformance.findings import Finding, Location, Result
-from conformance.sources import Body, BodyError, decode_body, make_origin
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ import jsonschema_rs
 import pytest
 from jsonschema import Draft202012Validator
 
-from conformance import Catalog, CatalogError, Engine, Location, default_catalog
+from conformance import Catalog, CatalogError, Location, default_catalog
 from conformance.cli import main
+from conformance.validation import Engine
 
 CATALOG = default_catalog()
 NAMES = [e.name for e in CATALOG]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance import Engine, Location, default_catalog
+from conformance import Location, default_catalog
+from conformance.validation import Engine
 
 CATALOG = default_catalog()
 ENGINE = Engine()

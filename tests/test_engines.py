@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from conformance import Engine, Location
+from conformance import Location
+from conformance.validation import Engine
 
 ENGINE = Engine()
 HERE = Location("corpus")

@@ -21,11 +21,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conformance import Engine, Location
+from conformance import Location
 from conformance.catalog import Catalog, default_catalog
 from conformance.findings import Finding
 from conformance.formats import DATE_TIME_GUARD, EDM_DURATION_PATTERN, exact
 from conformance.redaction import redact_text
+from conformance.validation import Engine
 
 DIGITS = "0123456789"
 HERE = Location("test")

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from conformance import Engine, Location
+from conformance import Location
 from conformance.cli import main
+from conformance.validation import Engine
 
 ENGINE = Engine()
 HERE = Location("test")

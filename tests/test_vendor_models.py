@@ -13,13 +13,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conformance import Engine, Location, default_catalog
+from conformance import Location, default_catalog
 from conformance.cli import main
 from conformance.derive import Page, derive_pages, installed_model, read_model
 from conformance.derive.botocore_model import read_botocore
 from conformance.derive.csdl import read_csdl
 from conformance.errors import DerivationError
 from conformance.pipeline import Options, Pipeline
+from conformance.validation import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "schemas" / "sources"
