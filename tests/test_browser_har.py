@@ -361,6 +361,26 @@ def test_the_session_with_url_picks_the_sync_jobs_and_passes(
     assert code == 0
 
 
+def test_a_session_whose_graph_calls_are_sync_jobs_passes_without_url(
+    session_har: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Pages, scripts, preflights, redirects and the sign-in call need no --url: a session
+    whose Graph responses are conforming sync jobs exits 0 as recorded."""
+    har = json.loads(session_har.read_text(encoding="utf-8"))
+    entries = har["log"]["entries"]
+    har["log"]["entries"] = [
+        e
+        for e in entries
+        if not (e["request"]["method"] == "GET" and e["request"]["url"].endswith("/me"))
+    ]
+    assert len(har["log"]["entries"]) == len(entries) - 1
+    path = tmp_path / "session-without-me.har"
+    path.write_text(json.dumps(har), encoding="utf-8")
+    code, out, _ = run(capsys, path)
+    assert out.splitlines()[-1].startswith("1 file, 3 documents: all conform; 10 entries skipped")
+    assert code == 0
+
+
 def test_a_recording_with_nothing_but_skipped_entries_validates_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
