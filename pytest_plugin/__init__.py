@@ -2,14 +2,16 @@
 
 Registered through the ``pytest11`` entry point. It is installed under that unique name so that
 users' site-packages get no generic ``pytest_plugin`` module. Its fixtures, markers and options
-are built on the same engine as the ``conformance`` command (``conformance.pipeline``): the same
-readers, the same schema selection, the same findings and the same JSON report.
+are built on the public API of the ``conformance`` package (``conformance.Checker``), as the
+``conformance`` command is: the same readers, the same schema selection, the same findings and
+the same JSON report.
 
 What it offers:
 
 - fixtures ``conformance`` (``validate``, ``assert_conforms``) and ``conformance_catalog``;
 - the marker ``@pytest.mark.conformance(schema=None, strict=False)``, which checks every HTTP
-  response a test receives through ``requests``, live or replayed from a cassette;
+  response a test receives through ``requests``, ``httpx`` or botocore/boto3, live or replayed
+  from a cassette;
 - ``--conformance-fixtures PATH``: one test per document of the files under PATH;
 - ``--conformance-schemas DIR``: derived schemas on top of the shipped ones, as the CLI's
   ``--schemas DIR``;
@@ -17,7 +19,7 @@ What it offers:
   the terminal summary, and findings as JUnit XML properties.
 
 Importing it is cheap on purpose: pytest imports every installed plugin at start-up, so only
-pytest itself and the standard library are imported here; the engine (and ``requests``) are
+pytest itself and the standard library are imported here; the engine (and the HTTP clients) are
 imported when a fixture, the marker or a fixture file first needs them.
 """
 
