@@ -24,6 +24,7 @@ DEFAULT_INCLUDE = _DEFAULTS.include
 
 if TYPE_CHECKING:
     from conformance import Catalog
+    from conformance.commands import Command
     from conformance.report import Reporter
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
@@ -351,7 +352,30 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="validate the JSON examples quoted in the source documents against their schemas",
     )
+    for command in _commands().values():
+        command.configure(
+            sub.add_parser(
+                command.NAME,
+                help=command.HELP,
+                description=command.DESCRIPTION,
+                epilog=command.EPILOG,
+                formatter_class=argparse.RawDescriptionHelpFormatter,
+            )
+        )
     return parser
+
+
+def _commands() -> dict[str, Command]:
+    """The commands that live in modules of ``conformance.commands``, by name."""
+    import importlib
+
+    from conformance.commands import COMMANDS
+
+    found: dict[str, Command] = {}
+    for name in COMMANDS:
+        module: Command = importlib.import_module(f"conformance.commands.{name}")
+        found[module.NAME] = module
+    return found
 
 
 def _output(text: str) -> tuple[str, str]:
@@ -455,7 +479,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return _schemas(args, out, command)
         if args.command == "derive":
             return _derive(args, out, command)
-        return _validate(args, out, command)
+        if args.command == "validate":
+            return _validate(args, out, command)
+        return _commands()[args.command].run(args, out, command)
     except ConformanceError as exc:
         print(f"conformance: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
