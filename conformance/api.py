@@ -120,11 +120,13 @@ class Checker:
     def _file(self, pipeline: Pipeline, path: Path) -> Result:
         """One JSON file, read as the CLI reads it (caps, positions); a file that holds several
         documents (NDJSON, HAR, a cassette) is for ``check_paths``."""
-        results = list(itertools.islice(pipeline.run([os.fspath(path)]), 2))
-        if len(results) == 1 and results[0].documents == 1:
-            return results[0]
         from conformance.errors import InputError
 
+        if path.is_dir():
+            raise InputError(f"{path}: is a folder; use check_paths() for folders")
+        results = list(itertools.islice(pipeline.run([os.fspath(path)]), 2))
+        if len(results) == 1 and results[0].documents <= 1:
+            return results[0]
         raise InputError(
             f"{path}: holds more than one document; use check_paths() for NDJSON, HAR and"
             " cassette files"

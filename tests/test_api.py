@@ -71,6 +71,8 @@ def test_a_file_of_many_documents_is_for_check_paths(tmp_path: Path) -> None:
     path.write_text(f"{json.dumps(JOB)}\n{json.dumps(JOB)}\n{json.dumps(JOB)}\n", encoding="utf-8")
     with pytest.raises(InputError, match="check_paths"):
         conformance.check(path)
+    with pytest.raises(InputError, match="is a folder"):
+        conformance.check(tmp_path)
     [run] = list(conformance.check_paths([path]))
     assert run.documents == 3
     assert run.conforms
