@@ -12,6 +12,8 @@ from typing import Any
 import httpx
 import pytest
 import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import conformance
 from conformance import CatalogError, Checker, Exchange, InputError, Options
@@ -95,8 +97,8 @@ def test_check_takes_requests_and_httpx_responses() -> None:
         headers={"Content-Type": "application/json"},
         request=httpx.Request("GET", GRAPH_URL, headers={"Authorization": "Bearer abc.def.ghi"}),
     )
-    for given in (response, httpx_response):
-        result = conformance.check(given, name="response 1")
+    for received in (response, httpx_response):
+        result = conformance.check(received, name="response 1")
         assert result.schema == "graph.synchronizationJob", result.selection
         assert [(f.kind, f.pointer) for f in result.findings] == [
             ("violation", "/status/lastExecution/state")
@@ -153,3 +155,58 @@ def test_the_readme_python_api_example_runs(monkeypatch: pytest.MonkeyPatch) -> 
     [code] = re.findall(r"```python\n(.*?)```", section, re.S)
     monkeypatch.chdir(ROOT)
     exec(compile(code, "README.md", "exec"), {})
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    content=st.binary(max_size=300) | _JSON.map(lambda v: json.dumps(v).encode()),
+    content_type=st.sampled_from(
+        ["", "application/json", "text/html", "application/x-amz-json-1.1"]
+    )
+    | st.text(max_size=30),
+    status=st.integers(min_value=0, max_value=999),
+    encoding=st.none()
+    | st.sampled_from(["gzip", "deflate", "br", "identity"])
+    | st.text(max_size=8),
+    redirect=st.booleans(),
+    headers=st.lists(st.tuples(st.text(max_size=10), st.text(max_size=20)), max_size=3),
+)
+def test_any_response_is_a_result_never_an_exception(
+    content: bytes,
+    content_type: str,
+    status: int,
+    encoding: str | None,
+    redirect: bool,
+    headers: list[tuple[str, str]],
+) -> None:
+    """Whatever a client hands over, checking it gives a result: a document's findings, a
+    finding of why it cannot be read, or the reason it holds no document."""
+    exchange = Exchange(
+        "GET",
+        GRAPH_URL,
+        status,
+        tuple(headers),
+        content_type,
+        lambda: content,
+        is_redirect=redirect,
+        encoding=encoding,
+    )
+    result = conformance.check(exchange, name="response")
+    assert result.skipped is not None or result.schema is not None or result.findings
+
+
+@settings(max_examples=150, deadline=None)
+@given(_JSON)
+def test_any_value_is_a_result_never_an_exception(value: Any) -> None:
+    """A parsed value of any shape is checked or refused with a finding."""
+    result = conformance.check(value)
+    assert result.schema is not None or result.findings
