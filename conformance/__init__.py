@@ -15,6 +15,9 @@ The public API is small on purpose::
 Public are the names below, the report formats in ``conformance.report`` and the deriver in
 ``conformance.derive``; every other module is private to the package and may change. The CLI
 and the pytest plugin use nothing else.
+``conformance.schemadiff`` (two sets of schemas compared, changes as data) is public too.
+``conformance.drift`` (the enum values and properties a corpus uses, declared or not, fed by
+``Options(observer=...)``, which sees every validated resource's values) is public too.
 """
 
 from conformance.api import Checker, Options, check, check_paths, examples

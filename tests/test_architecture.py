@@ -16,6 +16,12 @@ PUBLIC = {
     "conformance.report.progress",
     "conformance.derive",
     "conformance.commands",
+    # The schema diff behind ``conformance diff`` and ``conformance upstream``.
+    "conformance.schemadiff",
+    # The input options the commands that read recorded traffic share (validate, drift).
+    "conformance.commands.inputs",
+    # The drift analysis over a corpus (``conformance drift``).
+    "conformance.drift",
 }
 
 

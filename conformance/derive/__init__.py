@@ -32,7 +32,9 @@ from conformance.derive.overlay import apply_corrections, apply_refinements, rea
 from conformance.errors import DerivationError, InputError
 
 __all__ = [
+    "ModelSchemas",
     "Page",
+    "derive_models",
     "derive_pages",
     "derive_sources",
     "differences",
@@ -40,6 +42,7 @@ __all__ = [
     "is_model",
     "read_model",
     "render",
+    "shipped_overlay",
     "write",
 ]
 
@@ -138,6 +141,66 @@ def derive_pages(
         merged = apply_corrections(merged, read.corrections, overlay.name)
         merged = apply_refinements(merged, read.refinements, overlay.name)
     return _Builder(merged).build()
+
+
+@dataclass(frozen=True)
+class ModelSchemas:
+    """The schemas of vendor models alone (``derive_models``): ``schemas`` by qualified name, and
+    ``filled``, the qualified names of the types the models refer to but do not define, which
+    the overlay supplied (Graph's ``entity`` and ``keyValuePair`` for a CSDL fragment): a base
+    type among them is no schema of its own, its members are in the types that extend it."""
+
+    schemas: dict[str, dict[str, Any]]
+    filled: tuple[str, ...] = ()
+
+
+def derive_models(
+    models: Iterable[Page], roots: Collection[str] | None = None, overlay: Page | None = None
+) -> ModelSchemas:
+    """Derive schemas from vendor models alone, no pages: what a model says, mapped through the
+    same reader, merge and type table as ``derive_pages``, so that ``conformance upstream`` can
+    compare our schemas with a model term by term.
+
+    ``roots`` are the type names to take (and what they reach); None takes every type. A model
+    fragment refers to types it does not hold (a CSDL cut has no ``entity``, the base type of
+    ``synchronizationJob``): such a type is taken from the ``overlay``'s types when it has one of
+    that name, and named in ``filled``, so that it is not mistaken for what the model says.
+    The overlay's corrections and refinements are not applied: they change descriptions, kinds
+    and examples, nothing a model says.
+    """
+    wanted = set(roots) if roots is not None else None
+    model_docs = [t for model in models for t in read_model(model, wanted)]
+    gaps: list[TypeDoc] = []
+    if overlay is not None:
+        spare = {(t.vendor, t.name): t for t in read_overlay(overlay.text, overlay.name).types}
+        defined = {(t.vendor, n) for t in model_docs for n in (t.name, *t.aliases)}
+        pending = list(model_docs)
+        while pending:
+            doc = pending.pop()
+            names = [doc.base or "", *(referenced(m.doc_type) or "" for m in doc.members)]
+            for name in names:
+                key = (doc.vendor, name)
+                if name and key not in defined and key in spare:
+                    defined.add(key)
+                    gaps.append(spare[key])
+                    pending.append(spare[key])
+    if roots is None:
+        wanted = {t.name for t in model_docs}
+    merged = merge(gaps, model_docs, wanted)
+    schemas = _Builder(merged).build()
+    return ModelSchemas(schemas, tuple(sorted({g.qualified_name for g in gaps})))
+
+
+def shipped_overlay() -> Page:
+    """The overlay the shipped schemas are derived with (``schemas/sources/overlay.json``, in an
+    installed copy as in a checkout): the types a vendor model fragment refers to but lacks."""
+    from conformance.catalog import shipped_directory
+
+    path = shipped_directory() / "sources" / "overlay.json"
+    try:
+        return Page(path.name, path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the shipped overlay: {exc}") from None
 
 
 def _read_listed(sources: Path, manifest_path: Path, entry: Any, key: str) -> Page:
