@@ -17,13 +17,29 @@ the engine's messages quote the failing value, so for a value that is or holds a
 message is the one a second validator compiled with jsonschema-rs's ``mask`` gives for the same
 error. That validator is compiled only when a secret is met, and masks the whole value, so every
 other message keeps the value a person needs to see.
+
+Two readings of enums are the validator's own, as no keyword says them. A value that an enum
+lacks but that equals one of its values except for case (``notRun`` for ``NotRun``) is still
+enum drift, but with its own rule id (``enum.case-mismatch``) and a message naming the declared
+spelling: that is a client's or a server's casing bug, not a new value, and it should read so.
+And Microsoft Graph's evolvable enums end in the sentinel ``unknownFutureValue``: the members
+declared after it are sent only to a request that asks for them with ``Prefer:
+include-unknown-enum-members``; any other gets the sentinel instead. Such a member conforms to
+the schema, so the engine cannot see it; when the request is known (an origin with headers: a HAR
+entry, a cassette interaction, a live response) and did not ask, it is a violation of the
+server's (``graph.evolvable-enum.member-without-prefer``). Where the evolvable enums of a schema
+stand is worked out once per schema, on first need, and a schema without one (Kendra's, and the
+shipped Graph ones) costs one attribute test per document; a document with no known request costs
+nothing.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +48,7 @@ from conformance.findings import (
     Finding,
     Kind,
     Location,
+    Origin,
     Presence,
     Rule,
     json_type,
@@ -45,6 +62,14 @@ if TYPE_CHECKING:
 
 # Keywords whose failure means "the schema does not know this yet" rather than "this is wrong".
 _DRIFT_KEYWORDS: dict[str, Kind] = {"enum": "enum-drift", "additionalProperties": "property-drift"}
+
+# Microsoft Graph's evolvable enums: the sentinel that ends the members every client may receive,
+# and the preference (``Prefer`` request header, RFC 7240) that asks for the members after it.
+SENTINEL = "unknownFutureValue"
+PREFER_UNKNOWN_MEMBERS = "include-unknown-enum-members"
+# The rule ids of the validator's own readings of enums (see the module's docstring).
+MEMBER_WITHOUT_PREFER = "graph.evolvable-enum.member-without-prefer"
+CASE_MISMATCH = "enum.case-mismatch"
 
 
 class SchemaValidator:
@@ -90,14 +115,22 @@ class SchemaValidator:
         return check
 
     def findings(
-        self, document: Any, location: Location, *, valid: bool | None = None
+        self,
+        document: Any,
+        location: Location,
+        *,
+        valid: bool | None = None,
+        origin: Origin | None = None,
     ) -> list[Finding]:
         """Every finding for ``document``, most specific first; empty when it conforms.
 
-        ``valid`` is the verdict when the caller already has it.
+        ``valid`` is the verdict when the caller already has it. ``origin`` is the request the
+        document answered, when known: a member of an evolvable enum that the request did not
+        ask for is a violation even in a document the schema accepts (see ``unrequested``).
         """
+        unrequested = self.unrequested(document, location, origin)
         if valid if valid is not None else self.is_valid(document):
-            return []
+            return unrequested
         found = self.explain(document, location)
         if not found:
             # A handled outcome, not a crash and not a pass: the verdict stands, and says why.
@@ -112,7 +145,38 @@ class SchemaValidator:
                     ),
                 )
             ]
-        return found
+        return sorted([*unrequested, *found], key=_order) if unrequested else found
+
+    def unrequested(
+        self, document: Any, location: Location, origin: Origin | None
+    ) -> list[Finding]:
+        """A violation for each member of an evolvable enum that stands after the sentinel in
+        ``document``, when ``origin`` is a known request that did not ask for such members.
+
+        A server sends those members only to a request with ``Prefer:
+        include-unknown-enum-members``, and ``unknownFutureValue`` to any other: one that sent
+        them anyway breaks what its clients were promised. With no request known (a file, an
+        NDJSON line), or one recorded without any header (so the preference may have been
+        dropped with the rest), nothing can be said, and nothing is.
+        """
+        if origin is None or self._evolvable is None or not origin.headers:
+            return []
+        if prefers_unknown_members(origin):
+            return []
+        hits: list[tuple[_At, _Evolvable, str]] = []
+        _walk(self._evolvable, document, None, hits)
+        found = [
+            _unrequested(enum, value, _path(at), self, document, location)
+            for at, enum, value in hits
+        ]
+        return sorted(found, key=_order)
+
+    @cached_property
+    def _evolvable(self) -> _Plan | None:
+        """Where this schema's evolvable enums with members after the sentinel stand, or None
+        when it has none (worked out once, on the first document with a known request)."""
+        plan = _Planner(self.catalog).plan(self.schema, self.entry.name, "", None)
+        return None if plan is None else plan.finish()
 
     def explain(self, document: Any, location: Location) -> list[Finding]:
         """The findings the engine's errors give for ``document``, most specific first."""
@@ -187,6 +251,17 @@ class SchemaValidator:
             presence, kind_of = presence_of(error.instance), json_type(error.instance)
         # "" is no value a vendor could add to an enum: it is a placeholder, so a violation.
         drift = _DRIFT_KEYWORDS.get(keyword) if error.instance != "" else None
+        rule_id = ""
+        if drift == "enum-drift" and not hides:
+            spelled = _same_but_case(error.instance, value)
+            if spelled is not None:
+                # Still drift (the schema does not list it), but a casing bug, told as one.
+                rule_id = CASE_MISMATCH
+                message = (
+                    f"{json.dumps(error.instance, ensure_ascii=False)} is not in the enum; it"
+                    f" differs only in case from the declared"
+                    f" {json.dumps(spelled, ensure_ascii=False)}"
+                )
         yield finding(
             kind=drift or "violation",
             pointer=pointer,
@@ -195,6 +270,7 @@ class SchemaValidator:
             actual=actual,
             presence=presence,
             actual_type=kind_of,
+            rule_id=rule_id,
         )
 
     def _where(self, location: str) -> str | None:
@@ -265,6 +341,305 @@ class SchemaValidator:
         if not isinstance(node, dict):
             return {}, None, rule
         return node, node.get(keyword), rule
+
+
+def _same_but_case(value: Any, enum: Any) -> str | None:
+    """The declared member of ``enum`` that ``value`` equals but for case (Unicode case folding),
+    or None: ``notRun`` for a declared ``NotRun``."""
+    if not isinstance(value, str) or not isinstance(enum, list):
+        return None
+    folded = value.casefold()
+    return next((m for m in enum if isinstance(m, str) and m.casefold() == folded), None)
+
+
+def prefers_unknown_members(origin: Origin) -> bool:
+    """Whether the request asked for the members of evolvable enums after the sentinel: a
+    ``Prefer`` header (any of them; RFC 7240 allows several, and several preferences in one,
+    comma-separated, each maybe with a value or parameters) with ``include-unknown-enum-members``.
+    """
+    for name, value in origin.headers:
+        if name.strip().lower() != "prefer":
+            continue
+        for preference in value.split(","):
+            token = preference.split(";", 1)[0].split("=", 1)[0].strip().lower()
+            if token == PREFER_UNKNOWN_MEMBERS:
+                return True
+    return False
+
+
+@dataclass(frozen=True)
+class _Evolvable:
+    """An evolvable enum with members after its sentinel, as declared at one place."""
+
+    members: tuple[Any, ...]
+    # The members after the sentinel: sent only to a request that asks for them.
+    later: frozenset[str]
+    # ``schema#/pointer`` of the enum keyword, and the sentence a finding quotes.
+    location: str
+    rule: Rule | None
+
+
+@dataclass
+class _Plan:
+    """What to look at in a value for evolvable enums, following the schema's applicators: the
+    enums that apply to the value itself and the plans of its members and items. Only the parts
+    of a schema that lead to an evolvable enum are kept, so a walk visits nothing else."""
+
+    enums: list[_Evolvable] = field(default_factory=list)
+    properties: dict[str, _Plan] = field(default_factory=dict)
+    patterns: list[tuple[str, _Plan]] = field(default_factory=list)
+    additional: _Plan | None = None
+    prefix: list[_Plan | None] = field(default_factory=list)
+    items: _Plan | None = None
+
+    # Enums only, nothing under them to visit: set by ``finish`` once the plan is built.
+    leaf: bool = False
+
+    def finish(self) -> _Plan:
+        """Mark the leaves of this plan (every part of it), for the walk's shortcut."""
+        self.leaf = not (
+            self.properties or self.patterns or self.additional or self.prefix or self.items
+        )
+        for sub in (
+            *self.properties.values(),
+            *(plan for _, plan in self.patterns),
+            self.additional,
+            *self.prefix,
+            self.items,
+        ):
+            if sub is not None:
+                sub.finish()
+        return self
+
+    def empty(self) -> bool:
+        return not (
+            self.enums
+            or self.properties
+            or self.patterns
+            or self.additional
+            or any(self.prefix)
+            or self.items
+        )
+
+    def merge(self, other: _Plan) -> None:
+        """Add what ``other`` looks at (a branch of ``anyOf``, a ``$ref`` beside keywords).
+
+        Every branch is kept, not only the one the value fits: a member after the sentinel is in
+        its enum, so under whichever branch holds it, it is that enum's member."""
+        self.enums.extend(e for e in other.enums if e not in self.enums)
+        for name, sub in other.properties.items():
+            _merged_into(self.properties, name, sub)
+        self.patterns.extend(other.patterns)
+        self.additional = _union(self.additional, other.additional)
+        for index, part in enumerate(other.prefix):
+            if index < len(self.prefix):
+                self.prefix[index] = _union(self.prefix[index], part)
+            else:
+                self.prefix.append(part)
+        self.items = _union(self.items, other.items)
+
+
+def _union(one: _Plan | None, other: _Plan | None) -> _Plan | None:
+    if one is None or other is None:
+        return one or other
+    merged = _Plan()
+    merged.merge(one)
+    merged.merge(other)
+    return merged
+
+
+def _merged_into(plans: dict[str, _Plan], name: str, plan: _Plan) -> None:
+    plans[name] = _union(plans.get(name), plan) or plan
+
+
+class _Planner:
+    """Builds a schema's ``_Plan``, ``$ref``s followed through the catalog (a reference back
+    into one being followed stops there: a value nested so is not looked at)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._following: set[str] = set()
+
+    def plan(self, node: Any, name: str, pointer: str, referrer: Rule | None) -> _Plan | None:
+        """The plan of the schema object ``node`` at ``name#pointer``; ``referrer`` is the rule
+        of the nearest object with a sentence above it (what an enum type's finding quotes)."""
+        if not isinstance(node, dict):
+            return None
+        own = _rule(node)
+        plan = _Plan()
+        enum = node.get("enum")
+        if isinstance(enum, list) and SENTINEL in enum:
+            later = frozenset(v for v in enum[enum.index(SENTINEL) + 1 :] if isinstance(v, str))
+            if later:
+                is_type = node.get("x-catalog", {}).get("kind") == "enum"
+                rule = (referrer or own) if is_type else (own or referrer)
+                where = f"{name}#{pointer}/enum"
+                plan.enums.append(_Evolvable(tuple(enum), later, where, rule))
+        referrer = own or referrer
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            target = self._follow(ref, referrer)
+            if target is not None:
+                plan.merge(target)
+        for keyword in ("anyOf", "oneOf", "allOf"):
+            branches = node.get(keyword)
+            if isinstance(branches, list):
+                for index, branch in enumerate(branches):
+                    sub = self.plan(branch, name, f"{pointer}/{keyword}/{index}", referrer)
+                    if sub is not None:
+                        plan.merge(sub)
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            for key, schema in properties.items():
+                sub = self.plan(schema, name, f"{pointer}/properties/{_escape(key)}", referrer)
+                if sub is not None:
+                    _merged_into(plan.properties, key, sub)
+        patterns = node.get("patternProperties")
+        if isinstance(patterns, dict):
+            for regex, schema in patterns.items():
+                at = f"{pointer}/patternProperties/{_escape(regex)}"
+                sub = self.plan(schema, name, at, referrer)
+                if sub is not None:
+                    plan.patterns.append((regex, sub))
+        additional = self.plan(
+            node.get("additionalProperties"), name, f"{pointer}/additionalProperties", referrer
+        )
+        plan.additional = _union(plan.additional, additional)
+        prefix = node.get("prefixItems")
+        if isinstance(prefix, list):
+            plan.prefix = [
+                self.plan(s, name, f"{pointer}/prefixItems/{i}", referrer)
+                for i, s in enumerate(prefix)
+            ]
+        items = self.plan(node.get("items"), name, f"{pointer}/items", referrer)
+        plan.items = _union(plan.items, items)
+        return None if plan.empty() else plan
+
+    def _follow(self, ref: str, referrer: Rule | None) -> _Plan | None:
+        base, _, fragment = ref.partition("#")
+        name = self.catalog.name_of(base)
+        if name is None or ref in self._following:
+            return None
+        node: Any = self.catalog.schema(name)
+        for token in fragment.split("/")[1:]:
+            token = token.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict) and token in node:
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                return None
+        self._following.add(ref)
+        try:
+            return self.plan(node, name, fragment, referrer)
+        finally:
+            self._following.discard(ref)
+
+
+# Where a walk stands: None at the document's root, else (where its parent stands, key or index).
+_At = tuple[Any, str | int] | None
+
+
+def _walk(plan: _Plan, value: Any, at: _At, hits: list[tuple[_At, _Evolvable, str]]) -> None:
+    """Add a hit for each member after a sentinel that ``plan`` finds in ``value``.
+
+    Only the places the plan names are visited; a path is a chain of pairs, turned into a
+    pointer only for a hit, so a document without one costs a few lookups and no copies.
+    """
+    if plan.enums and isinstance(value, str):
+        for enum in plan.enums:
+            if value in enum.later:
+                hits.append((at, enum, value))
+                break
+    if isinstance(value, dict):
+        if not plan.patterns and plan.additional is None:
+            for key, sub in plan.properties.items():
+                member = value.get(key)
+                if member is None:
+                    continue
+                if sub.leaf:
+                    # An enum and nothing under it (most of them): checked here, without a call.
+                    if isinstance(member, str):
+                        for enum in sub.enums:
+                            if member in enum.later:
+                                hits.append(((at, key), enum, member))
+                                break
+                else:
+                    _walk(sub, member, (at, key), hits)
+            return
+        for key, member in value.items():
+            named = plan.properties.get(key)
+            matched = named is not None
+            if named is not None:
+                _walk(named, member, (at, key), hits)
+            for regex, pattern_plan in plan.patterns:
+                if _search(regex, key):
+                    matched = True
+                    _walk(pattern_plan, member, (at, key), hits)
+            if not matched and plan.additional is not None:
+                _walk(plan.additional, member, (at, key), hits)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            part = plan.prefix[index] if index < len(plan.prefix) else plan.items
+            if part is not None:
+                _walk(part, item, (at, index), hits)
+
+
+def _path(at: _At) -> list[str | int]:
+    """The keys and indexes from the root to where a walk stood."""
+    path: list[str | int] = []
+    while at is not None:
+        at, token = at
+        path.append(token)
+    return path[::-1]
+
+
+@functools.cache
+def _compiled(regex: str) -> re.Pattern[str] | None:
+    try:
+        return re.compile(regex)
+    except re.error:
+        return None
+
+
+def _search(regex: str, key: str) -> bool:
+    """Whether a member's name matches a ``patternProperties`` regex (one Python cannot read is
+    taken to match: a member after the sentinel is in its enum wherever it stands)."""
+    compiled = _compiled(regex)
+    return compiled is None or compiled.search(key) is not None
+
+
+def _unrequested(
+    enum: _Evolvable,
+    value: str,
+    path: list[str | int],
+    validator: SchemaValidator,
+    document: Any,
+    location: Location,
+) -> Finding:
+    """The violation for a member after the sentinel sent to a request that did not ask."""
+    secret = secret_at(document, path)
+    quoted = REDACTED if secret else json.dumps(value, ensure_ascii=False)
+    allowed = list(enum.members[: enum.members.index(SENTINEL) + 1])
+    return Finding(
+        kind="violation",
+        location=location,
+        schema=validator.entry.name,
+        pointer=_pointer(path),
+        keyword="enum",
+        message=(
+            f'{quoted} is declared after "{SENTINEL}" in this evolvable enum, so it is sent only'
+            f" to a request with 'Prefer: {PREFER_UNKNOWN_MEMBERS}', which this request lacked;"
+            f' a request that does not ask gets "{SENTINEL}" instead'
+        ),
+        expected=allowed,
+        actual=REDACTED if secret else value,
+        rule=enum.rule,
+        presence="value",
+        actual_type="string",
+        schema_location=enum.location,
+        rule_id=MEMBER_WITHOUT_PREFER,
+    )
 
 
 def _leaves(error: Any) -> Iterator[Any]:
@@ -390,6 +765,9 @@ class Engine:
             found = self._validators[name] = SchemaValidator(self.catalog.get(name), self.catalog)
         return found
 
-    def findings(self, document: Any, schema: str, location: Location) -> list[Finding]:
-        """Validate one document against the named schema."""
-        return self.validator(schema).findings(document, location)
+    def findings(
+        self, document: Any, schema: str, location: Location, origin: Origin | None = None
+    ) -> list[Finding]:
+        """Validate one document against the named schema (``origin``: the request it answered,
+        when known)."""
+        return self.validator(schema).findings(document, location, origin=origin)
