@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from conformance import default_catalog
 from conformance.cli import main
 from conformance.schemadiff import (
+    ASPECTS,
     LEVELS,
     RULES,
     Change,
@@ -28,6 +29,18 @@ from conformance.schemadiff import (
 )
 
 URN = "urn:sync-conformance:"
+REPORT_SCHEMA = json.loads(
+    (
+        Path(__file__).resolve().parents[1] / "conformance" / "report" / "schemadiff.schema.json"
+    ).read_text(encoding="utf-8")
+)
+
+
+def check_report(data: Any) -> None:
+    """The JSON report has the shape conformance/report/schemadiff.schema.json documents."""
+    import jsonschema
+
+    jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(data)
 
 
 def obj(name: str, properties: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -286,6 +299,7 @@ def test_cli_diff_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     old = _edited_job(tmp_path)
     assert main(["diff", str(old), "kendra.DataSourceSyncJob", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
+    check_report(data)
     assert data["command"] == "diff"
     assert data["summary"] == {"changes": 2, "ERR": 0, "WARN": 1, "INFO": 1}
     [added] = [c for c in data["changes"] if c["rule"] == "response-property-enum-value-added"]
@@ -415,3 +429,9 @@ def test_the_diff_never_raises_and_a_set_against_itself_is_empty(
     to_text(found)
     to_markdown(found)
     json.dumps(to_json(found), default=repr)
+
+
+def test_the_report_schema_knows_every_aspect_and_level() -> None:
+    change = REPORT_SCHEMA["properties"]["changes"]["items"]["properties"]
+    assert set(change["aspect"]["enum"]) == ASPECTS
+    assert set(change["level"]["enum"]) == set(LEVELS)

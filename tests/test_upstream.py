@@ -22,7 +22,16 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "schemas" / "sources"
 CSDL = SOURCES / "graph-v1.0-synchronization.csdl.xml"
 KENDRA = SOURCES / "kendra-2019-02-03.service-2.json"
+REPORT_SCHEMA = json.loads(
+    (ROOT / "conformance" / "report" / "schemadiff.schema.json").read_text(encoding="utf-8")
+)
 DROPPED = ("QuarantinedOnDemand", "TooManyDeletes", "IngestionInterrupted")
+
+
+def check_report(data: Any) -> None:
+    import jsonschema
+
+    jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(data)
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -117,6 +126,7 @@ def test_the_matches_are_listed(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["upstream", "--csdl", str(CSDL), "--format", "json"], capsys)
     assert code == 0
     data = json.loads(out)
+    check_report(data)
     matches = {m["new"]: m for m in data["matches"]}
     execution = matches["graph.synchronizationTaskExecution"]
     assert (execution["root"], execution["path"]) == (
@@ -139,7 +149,9 @@ def test_an_older_graph_model_lacks_three_reasons_and_the_quarantine_error(
         ["upstream", "--csdl", str(older_csdl(tmp_path)), "--format", "json"], capsys
     )
     assert code == 1
-    changes = json.loads(out)["changes"]
+    data = json.loads(out)
+    check_report(data)
+    changes = data["changes"]
     assert [(c["rule"], c["schema"], c["pointer"], c["path"]) for c in changes] == [
         (
             "response-optional-property-removed",

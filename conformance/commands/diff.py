@@ -51,8 +51,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--format",
         choices=["text", "json", "markdown"],
         default="text",
-        help="text (default), json (see README: Watching the vendors) or markdown (a table,"
-        " for a job summary or a pull-request comment)",
+        help="text (default), json (its schema ships as"
+        " conformance/report/schemadiff.schema.json) or markdown (a table, for a job summary or"
+        " a pull-request comment)",
     )
 
 

@@ -68,7 +68,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--format",
         choices=["text", "json", "markdown"],
         default="text",
-        help="text (default), json (see README: Watching the vendors) or markdown",
+        help="text (default), json (its schema ships as"
+        " conformance/report/schemadiff.schema.json) or markdown",
     )
 
 
