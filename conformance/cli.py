@@ -14,16 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from conformance import ENGINE_MAX_DEPTH, ConformanceError, Options
-
-# The defaults a run has when no option says otherwise, for the help texts.
-_DEFAULTS = Options()
-DEFAULT_MAX_DEPTH = _DEFAULTS.max_depth
-DEFAULT_MAX_DOCUMENT = _DEFAULTS.max_document
-DEFAULT_INCLUDE = _DEFAULTS.include
+from conformance import ConformanceError, Options
+from conformance.commands import inputs
 
 if TYPE_CHECKING:
-    from conformance import Catalog
     from conformance.commands import Command
     from conformance.report import Reporter
 
@@ -215,9 +209,8 @@ def _parser() -> argparse.ArgumentParser:
             " drift: reported, and failing the run only with --strict."
         ),
     )
-    validate.add_argument("files", nargs="*", metavar="PATH", help="files, folders, or - for stdin")
-    validate.add_argument("--schema", metavar="NAME", help="validate every document against NAME")
-    _schemas_option(validate)
+    # What to read and how, as every command that reads recorded traffic takes it.
+    inputs.add_input_options(validate)
     validate.add_argument(
         "--format",
         choices=sorted(_FORMATS),
@@ -242,110 +235,16 @@ def _parser() -> argparse.ArgumentParser:
         help="drift fails the run (exit 1); also [tool.conformance] strict = true",
     )
     validate.add_argument(
-        "--jobs",
-        type=int,
-        default=1,
-        metavar="N",
-        help="worker processes for NDJSON files, each reading its own byte ranges (default: 1)",
-    )
-    validate.add_argument(
         "--max-findings",
-        type=_count,
+        type=inputs.count,
         metavar="N",
         help="show at most N findings per document, most specific first, and count the rest",
-    )
-    validate.add_argument(
-        "--max-kept-findings",
-        type=_positive,
-        default=1000,
-        metavar="N",
-        help="keep at most N findings per document in memory (the rest are counted by kind and"
-        " reported as omitted) (default: 1000)",
     )
     validate.add_argument(
         "--color", choices=["auto", "always", "never"], default="auto", help="colour text output"
     )
     validate.add_argument(
         "--explain-selection", action="store_true", help="say why each schema was chosen"
-    )
-    validate.add_argument(
-        "--include",
-        action="append",
-        metavar="GLOB",
-        help="file globs to read in folders (repeatable; default: *.json, *.ndjson, *.jsonl,"
-        " *.har, *.yaml, *.yml; replaces [tool.conformance] include). Globs work as in"
-        " .gitignore, relative to the current folder: one without / matches a file name at any"
-        " depth (*.json), one with / is anchored there (tests/**/*.json); ** spans folders",
-    )
-    validate.add_argument(
-        "--exclude",
-        action="append",
-        metavar="GLOB",
-        help="globs of files and folders to skip (repeatable; replaces [tool.conformance]"
-        " exclude, whose globs are relative to its pyproject.toml); an excluded folder is not"
-        " read at all: node_modules, node_modules/* and node_modules/** all skip"
-        " node_modules/x/pkg.json, and a name without / (node_modules) at any depth",
-    )
-    validate.add_argument(
-        "--duplicate-keys",
-        choices=["auto", "check", "ignore"],
-        default="auto",
-        help="report duplicate object keys: auto checks files and recordings but not NDJSON"
-        " streams, for speed (default: auto)",
-    )
-    validate.add_argument(
-        "--max-body-size",
-        type=_size,
-        default=64 * 1024 * 1024,
-        metavar="BYTES",
-        help="refuse compressed or base64 bodies that expand past this (default: 64 MiB)",
-    )
-    validate.add_argument(
-        "--max-document-size",
-        type=_size,
-        default=DEFAULT_MAX_DOCUMENT,
-        metavar="BYTES",
-        help="refuse, unread, a JSON file, cassette or stdin document larger than this, and skip"
-        " an NDJSON line longer than this without reading it whole (default: 64 MiB; suffixes"
-        " K, M, G)",
-    )
-    validate.add_argument(
-        "--max-depth",
-        type=_depth,
-        default=DEFAULT_MAX_DEPTH,
-        metavar="N",
-        help=f"refuse documents nested deeper than N levels, before they are validated"
-        f" (default: {DEFAULT_MAX_DEPTH}; at most {ENGINE_MAX_DEPTH}, the engine's limit)",
-    )
-    validate.add_argument(
-        "--capture",
-        choices=["wire", "aws-cli", "boto3", "auto"],
-        help="what produced the documents: wire (default, or [tool.conformance] capture)"
-        " validates them as sent; aws-cli"
-        " (`aws kendra ...` output, ISO 8601 timestamps) and boto3 (a response dumped with"
-        " its ResponseMetadata) have their Kendra timestamps turned into epoch seconds first;"
-        " auto converts only a document that certainly is one (ResponseMetadata, or a Kendra"
-        " timestamp holding an ISO 8601 string with an offset). A converted document's report"
-        " says so",
-    )
-    validate.add_argument(
-        "--url",
-        action="append",
-        dest="urls",
-        metavar="GLOB",
-        help="validate only the HAR entries and cassette interactions whose request URL matches"
-        " GLOB (repeatable: any of them), e.g. --url 'https://graph.microsoft.com/*'; the others"
-        " are skipped and counted as 'URL not matched'. fnmatch rules: * matches anything,"
-        " / included, ? one character, [?] a literal ?. JSON and NDJSON files are not affected."
-        " Pages, scripts, images, preflights, redirects, bodiless and identity-provider"
-        " responses are skipped with or without it",
-    )
-    validate.add_argument(
-        "--allow-empty",
-        action="store_true",
-        help="exit 0 when nothing is validated (no file matched the globs, or none held a"
-        " document); without it that is exit 2, since an empty folder or a glob that matches"
-        " nothing is more often a mistake than a pass",
     )
     validate.add_argument(
         "--examples",
@@ -397,69 +296,8 @@ def _output(text: str) -> tuple[str, str]:
     return fmt, file
 
 
-def _count(text: str) -> int:
-    """A whole number of 0 or more, for argparse (which turns the ValueError into exit 2)."""
-    value = int(text)
-    if value < 0:
-        raise ValueError(text)
-    return value
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise ValueError(text)
-    return value
-
-
-def _depth(text: str) -> int:
-    value = _positive(text)
-    if value > ENGINE_MAX_DEPTH:
-        raise argparse.ArgumentTypeError(
-            f"{value} is deeper than the engine can explain (at most {ENGINE_MAX_DEPTH})"
-        )
-    return value
-
-
-_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
-
-
-def _size(text: str) -> int:
-    """Bytes: a whole number of 1 or more, with an optional K, M or G (KiB, MiB, GiB)."""
-    number = text.strip().upper().removesuffix("IB").removesuffix("B")
-    unit = number[-1:] if number[-1:] in _UNITS else ""
-    value = int(number[: len(number) - len(unit)]) * _UNITS[unit]
-    if value < 1:
-        raise ValueError(text)
-    return value
-
-
-# argparse names the type in its error: "invalid size value: 'x'".
-_count.__name__ = "count"
-_positive.__name__ = "positive count"
-_depth.__name__ = "depth"
-_size.__name__ = "size"
-
-
-def _schemas_option(command: argparse.ArgumentParser, default: object = None) -> None:
-    command.add_argument(
-        "--schemas",
-        type=Path,
-        default=default,
-        metavar="DIR",
-        help="a folder of derived schemas (as 'derive PAGE.md... --out DIR' writes them) on top"
-        " of the shipped ones: a name in DIR replaces the shipped schema of that name",
-    )
-
-
-def _catalog(directory: Path | None) -> Catalog:
-    """The run's catalog (``load_catalog``); the files of DIR it skipped are noted on stderr."""
-    from conformance import load_catalog
-
-    catalog = load_catalog(directory)
-    for note in catalog.notes:
-        print(f"conformance: note: {note}", file=sys.stderr)
-    return catalog
+_schemas_option = inputs.add_schemas_option
+_catalog = inputs.load_catalog
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
@@ -685,7 +523,7 @@ def _run(
     args: argparse.Namespace, outputs: list[tuple[str, TextIO]], parser: argparse.ArgumentParser
 ) -> int:
     """Validate, giving each result to every report in one pass over the inputs."""
-    from conformance import Checker, Globs, examples, find_config
+    from conformance import Checker, examples
     from conformance.report import REPORTERS
     from conformance.report.progress import Progress
 
@@ -696,36 +534,7 @@ def _run(
             parser.error("--examples takes no PATH and no --schema")
         results = examples(_catalog(args.schemas))
     else:
-        if not args.files:
-            parser.error("give PATH arguments (files, folders or - for stdin), or --examples")
-        if args.jobs < 1:
-            parser.error("--jobs takes a whole number of at least 1")
-        config = find_config()
-        options = Options(
-            schema=args.schema,
-            config=config,
-            # Command-line globs are relative to the current folder, the configuration's to its
-            # file's (Globs carries the folder); one list replaces the other, never merged.
-            include=(
-                Globs(args.include, Path.cwd())
-                if args.include
-                else (config and config.include) or DEFAULT_INCLUDE
-            ),
-            exclude=(
-                Globs(args.exclude, Path.cwd())
-                if args.exclude
-                else (config and config.exclude) or ()
-            ),
-            check_duplicates={"auto": None, "check": True, "ignore": False}[args.duplicate_keys],
-            max_body=args.max_body_size,
-            jobs=args.jobs,
-            schemas=args.schemas,
-            max_document=args.max_document_size,
-            max_depth=args.max_depth,
-            max_kept=args.max_kept_findings,
-            capture=args.capture or (config and config.capture) or "wire",
-            urls=tuple(args.urls or ()),
-        )
+        options, config = inputs.input_options(args, parser, alternative="--examples")
         # The catalog is loaded (and a --schemas folder checked) before anything is read.
         results = Checker(options, _catalog(args.schemas)).check_paths(args.files)
     strict = args.strict if args.strict is not None else bool(config and config.strict)
@@ -751,34 +560,10 @@ def _run(
     report = reports[0]
     if report.empty and not report.allow_empty:
         print(
-            f"conformance: error: {_nothing_validated(args.files, options, report)}",
+            f"conformance: error: {inputs.nothing_validated(args.files, options, report)}",
             file=sys.stderr,
         )
     return code
-
-
-def _nothing_validated(paths: Sequence[str], options: Options, report: Reporter) -> str:
-    """Why a run validated nothing, with what it was given and what to do about it."""
-    from conformance import Checker
-    from conformance.report import plural
-
-    given = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
-    globs = f"include: {', '.join(options.include)}"
-    if options.exclude:
-        globs += f"; exclude: {', '.join(options.exclude)}"
-    # Walked again only now, on the way out of a run that found nothing: a run that found
-    # something pays nothing for this message.
-    matched = sum(1 for _ in Checker.files_under(paths, options.include, options.exclude))
-    if matched == 0:
-        what = f"no files matched in {given} ({globs})"
-    else:
-        what = f"nothing to validate in {given}: {plural(matched, 'file')} held no document"
-        # Recorded exchanges that are no JSON API response (pages, scripts) are skipped, not
-        # validated: a HAR of nothing else validated nothing, and the summary says what it held.
-        skipped = getattr(report, "skipped_summary", lambda: None)()
-        if skipped:
-            what += f" ({skipped})"
-    return f"{what}; pass --allow-empty to accept"
 
 
 def _color(out: TextIO, choice: str) -> bool:

@@ -8,13 +8,13 @@ iterator, so a stream of any length is validated in flat memory.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
 from conformance.captures import Capture, convert, foreign_values, timestamp_members
-from conformance.catalog import Catalog, default_catalog, load_catalog
+from conformance.catalog import Catalog, default_catalog, load_catalog, property_reference
 from conformance.config import Config
 from conformance.documents import (
     DEFAULT_MAX_DEPTH,
@@ -70,6 +70,14 @@ class Options:
     # interactions are validated; the others are skipped ("URL not matched"). Empty: all of them.
     # Matched against the URL as recorded, which is never printed unredacted.
     urls: tuple[str, ...] = ()
+    # Called with every resource of every document that gets a schema and is validated,
+    # conforming or not, as ``observer(schema, value, location)``, before the document's result
+    # is yielded; ``location.within`` is the resource's pointer in its body (``/History/3``).
+    # For analyses over a corpus (``conformance.drift``) that need the values of conforming
+    # documents too, which leave no finding. The values are raw, as parsed: redact what you keep
+    # (``Finding`` does it for findings). With an observer, NDJSON files are validated in this
+    # process (a worker's calls could not reach it); without one the bulk path pays nothing.
+    observer: Callable[[str, Any, Location], None] | None = None
 
 
 class Pipeline:
@@ -80,6 +88,8 @@ class Pipeline:
         self.engine = engine or Engine(load_catalog(self.options.schemas))
         self.selector = Selector(self.engine.catalog, self.options.schema, self.options.config)
         self._timestamps: frozenset[str] | None = None
+        # Where each envelope schema holds its resources, for the observer (see ``_resources``).
+        self._plans: dict[str, tuple[tuple[str, str, str, bool], ...]] = {}
 
     def run(self, paths: Sequence[str], stdin: IO[bytes] | None = None) -> Iterator[Result]:
         """Results for every document in the given files, folders (and ``-`` for stdin)."""
@@ -99,7 +109,7 @@ class Pipeline:
             elif isinstance(item, Skipped):
                 yield Result(item.location, None, (), item.origin, documents=0, skipped=item.reason)
             elif isinstance(item, Lines):
-                if self.options.jobs > 1 and item.path is not None:
+                if self.options.jobs > 1 and item.path is not None and o.observer is None:
                     from conformance.parallel import check_file
 
                     yield from check_file(self, item.path, item.name, self.options.jobs)
@@ -125,6 +135,7 @@ class Pipeline:
         import orjson
 
         loads, name, select = orjson.loads, lines.name, self.selector.select_value
+        observe = self._observe if self.options.observer is not None else None
         validators: dict[str, Any] = {}
         run: _Run | None = None
         # The current run's verdict, selection test and resource count, while its selection
@@ -142,6 +153,8 @@ class Pipeline:
             else:
                 if held_valid is not None and held_valid(value) and held_holds(value):
                     assert run is not None
+                    if observe is not None:
+                        observe(value, run.selection.schema, name, number)
                     if run.documents < _RUN:
                         run.last = number
                         run.documents += 1
@@ -157,6 +170,8 @@ class Pipeline:
                 if valid is None:
                     valid = validators[schema] = self.engine.validator(schema).verdict
                 if valid(value):
+                    if observe is not None:
+                        observe(value, schema, name, number)
                     count = self._count(value, schema)
                     if run is not None and run.selection == selection and run.documents < _RUN:
                         run.add(number, count)
@@ -292,11 +307,16 @@ class Pipeline:
         validator = self.engine.validator(schema)
         count = self._count(document.value, schema)
         result = Result(document.location, schema, (), document.origin, selection.reason, count)
+        observer = self.options.observer
+        if observer is not None:
+            for within, owner, value in self._resources(document.value, schema):
+                observer(owner, value, replace(document.location, within=within))
         try:
-            if valid if valid is not None else validator.is_valid(document.value):
-                explained = []
-            else:
-                explained = validator.findings(document.value, document.location, valid=False)
+            # With its request: a document the schema accepts may still hold a member of an
+            # evolvable enum that the request did not ask for (``SchemaValidator.unrequested``).
+            explained = validator.findings(
+                document.value, document.location, valid=valid, origin=document.origin
+            )
         except (ValueError, UnicodeError, RecursionError, OverflowError, TypeError) as exc:
             # What the readers refuse never gets here; should the engine still refuse a value,
             # that is this document's finding, and the run goes on.
@@ -314,6 +334,52 @@ class Pipeline:
         places = positions(document, [f.pointer for f in kept])
         placed = tuple(_placed(f, document, held, places) for f in kept)
         return replace(result, findings=placed, dropped=dropped)
+
+    def _observe(self, value: Any, schema: str | None, name: str, number: int) -> None:
+        """Hand the resources of a conforming NDJSON line to the observer."""
+        observer = self.options.observer
+        if observer is None or schema is None:
+            return
+        for within, held, item in self._resources(value, schema):
+            where = Location(name, number, entry=number, entry_kind="line", within=within)
+            observer(held, item, where)
+
+    def _resources(
+        self, value: Any, schema: str, pointer: str = ""
+    ) -> Iterator[tuple[str, str, Any]]:
+        """The resources of a document as (pointer, schema, value), the document itself first:
+        what ``documents.resources`` finds, with their values, from a plan made once per schema
+        (this runs for every line of a bulk stream when an observer is set)."""
+        yield pointer, schema, value
+        if not isinstance(value, dict):
+            return
+        for name, escaped, target, many in self._plan(schema):
+            if name not in value:
+                continue
+            child, member = f"{pointer}/{escaped}", value[name]
+            if many and isinstance(member, list):
+                for index, item in enumerate(member):
+                    if isinstance(item, dict):
+                        yield from self._resources(item, target, f"{child}/{index}")
+            elif not many and isinstance(member, dict):
+                yield from self._resources(member, target, child)
+
+    def _plan(self, schema: str) -> tuple[tuple[str, str, str, bool], ...]:
+        """An envelope's properties that hold resources: (name, its pointer token, the
+        resource's schema, whether an array of them); none for a schema of another kind."""
+        found = self._plans.get(schema)
+        if found is None:
+            catalog = self.engine.catalog
+            plan = []
+            if catalog.get(schema).kind == "envelope":
+                for name, sub in catalog.schema(schema).get("properties", {}).items():
+                    ref, many = property_reference(sub)
+                    target = catalog.name_of(ref) if ref else None
+                    if target is not None:
+                        escaped = name.replace("~", "~0").replace("/", "~1")
+                        plan.append((name, escaped, target, many))
+            found = self._plans[schema] = tuple(plan)
+        return found
 
     def _counter(self, schema: str) -> Any:
         """``_count`` for documents known to conform to ``schema`` (their arrays are lists)."""

@@ -8,6 +8,11 @@ sentence of a source page that is known to be wrong (a member's, or without ``me
 type's), and record why. ``refinements`` add to a type that a page or model defines what only we
 can say: its kind in our catalog (``envelope``), names it is linked by, examples of our own, doc
 issues, and a description where the sources give none (Graph's CSDL fragments carry none).
+A refinement may also declare what the services were seen to send and the sources do not say
+(``conformance drift --propose`` writes these): ``values`` adds values to an enum type, or with
+``member`` to a member's inline enum (AWS ``Valid Values``), and ``members`` adds properties,
+written as the overlay's types write theirs; each with its own ``source`` (where it was seen),
+which the schema keeps as a doc issue, so that nothing added is mistaken for the vendor's word.
 """
 
 from __future__ import annotations
@@ -215,4 +220,109 @@ def apply_refinements(
         )
         for alias in aliases:
             index[f"{target.vendor}.{alias}"] = at
+        out[at] = _observed(out[at], r, document, line)
     return out
+
+
+def _observed(target: TypeDoc, r: dict[str, Any], document: str, line: int) -> TypeDoc:
+    """``target`` with the refinement's ``values`` and ``members`` added, each recorded as a doc
+    issue that names its source."""
+    values, members = r.get("values", []), r.get("members", [])
+    if not isinstance(values, list) or not all(
+        isinstance(v, dict) and isinstance(v.get("value"), str) and isinstance(v.get("source"), str)
+        for v in values
+    ):
+        raise DerivationError(
+            document, line, "'values' must be a list of {value, source} (and member) objects"
+        )
+    if not isinstance(members, list) or not all(isinstance(m, dict) for m in members):
+        raise DerivationError(document, line, "'members' must be a list of objects")
+    name = target.qualified_name
+    for v in values:
+        value, member = v["value"], v.get("member")
+        issue = (
+            f"the value {value!r} is in none of the sources; it was observed (at {v['source']})"
+            f" and is added by the overlay ({document})."
+        )
+        if member is None:
+            if target.kind != "enum":
+                raise DerivationError(
+                    document, line, f"{name} is no enum: name the 'member' whose values to extend"
+                )
+            if value in target.enum:
+                raise DerivationError(
+                    document, line, f"{name} already has the value {value!r}: remove it here"
+                )
+            target = replace(
+                target, enum=(*target.enum, value), doc_issues=(*target.doc_issues, issue)
+            )
+            continue
+        found = [i for i, m in enumerate(target.members) if m.name == member]
+        if not found:
+            raise DerivationError(document, line, f"{name} has no member {member!r}")
+        at = found[0]
+        m = target.members[at]
+        extended = _with_value(m, value, document, line)
+        if m.page is not None:
+            # The page's view gets the value too, so that the value is not taken for a
+            # disagreement between the page and the model.
+            extended = replace(extended, page=_with_value(m.page, value, document, line, True))
+        extended = replace(extended, doc_issues=(*extended.doc_issues, issue))
+        target = replace(
+            target, members=tuple(extended if i == at else x for i, x in enumerate(target.members))
+        )
+    added = []
+    for m in members:
+        mline = int(line)
+        _require(m, "name", document, mline)
+        _require(m, "source", document, mline)
+        if any(x.name == m["name"] for x in target.members):
+            raise DerivationError(
+                document, mline, f"{name} already has a member {m['name']!r}: remove it here"
+            )
+        here = SourceRef(document, target.name, mline)
+        added.append(
+            Member(
+                name=m["name"],
+                doc_type=_require(m, "type", document, mline),
+                description=m.get("description", ""),
+                source=here,
+                nullable=_nullable(m, document, mline),
+                doc_issues=(
+                    f"the property {m['name']!r} is in none of the sources; it was observed"
+                    f" (at {m['source']}) and is added by the overlay ({document}).",
+                ),
+                # Stated by the overlay as a model states a member: not one of the page's rows,
+                # so that a Graph page's JSON representation is not said to omit it.
+                model=here,
+            )
+        )
+    if added:
+        target = replace(target, members=(*target.members, *added))
+    return target
+
+
+def _with_value(
+    member: Member, value: str, document: str, line: int, lenient: bool = False
+) -> Member:
+    """``member`` with ``value`` added to its ``Valid Values`` constraint (``lenient``: a member
+    without one, a page's view, is left as it is)."""
+    constraints = list(member.constraints)
+    at = next((i for i, c in enumerate(constraints) if c.label == "Valid Values"), None)
+    if at is None:
+        if lenient:
+            return member
+        raise DerivationError(
+            document, line, f"member {member.name!r} has no enum (Valid Values) to extend"
+        )
+    text = constraints[at].text
+    inner = text[1:-1] if text.startswith("`") and text.endswith("`") else text
+    present = [v.strip() for v in inner.split("|") if v.strip()]
+    if value in present:
+        if lenient:
+            return member
+        raise DerivationError(
+            document, line, f"member {member.name!r} already has the value {value!r}: remove it"
+        )
+    constraints[at] = replace(constraints[at], text=f"`{' | '.join([*present, value])}`")
+    return replace(member, constraints=tuple(constraints))

@@ -1,0 +1,264 @@
+"""The input options of the commands that read recorded traffic (``validate``, ``drift``).
+
+A command that reads files, folders and stdin takes the same options as ``validate`` and means
+the same by them: the same globs, caps, capture, URL filter, ``[tool.conformance]`` settings and
+the same rule for a run that read nothing. They are defined here once, and ``conformance.cli``
+and the command modules call them, so that an option added for one command is there for all.
+Top-level imports are the standard library only, as for every module of ``conformance.commands``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from conformance import Catalog, Config, Options
+    from conformance.report import Reporter
+
+
+def add_schemas_option(command: argparse.ArgumentParser, default: object = None) -> None:
+    """``--schemas DIR``: derived schemas on top of the shipped ones."""
+    command.add_argument(
+        "--schemas",
+        type=Path,
+        default=default,
+        metavar="DIR",
+        help="a folder of derived schemas (as 'derive PAGE.md... --out DIR' writes them) on top"
+        " of the shipped ones: a name in DIR replaces the shipped schema of that name",
+    )
+
+
+def add_input_options(command: argparse.ArgumentParser) -> None:
+    """The options that say what to read and how: paths, schema, globs, caps, capture, URLs."""
+    # The package's own defaults, for the help texts (the command line has imported it already).
+    from conformance import ENGINE_MAX_DEPTH, Options
+
+    defaults = Options()
+    command.add_argument("files", nargs="*", metavar="PATH", help="files, folders, or - for stdin")
+    command.add_argument("--schema", metavar="NAME", help="validate every document against NAME")
+    add_schemas_option(command)
+    command.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes for NDJSON files, each reading its own byte ranges (default: 1)",
+    )
+    command.add_argument(
+        "--max-kept-findings",
+        type=positive,
+        default=defaults.max_kept,
+        metavar="N",
+        help="keep at most N findings per document in memory (the rest are counted by kind and"
+        " reported as omitted) (default: 1000)",
+    )
+    command.add_argument(
+        "--include",
+        action="append",
+        metavar="GLOB",
+        help="file globs to read in folders (repeatable; default: *.json, *.ndjson, *.jsonl,"
+        " *.har, *.yaml, *.yml; replaces [tool.conformance] include). Globs work as in"
+        " .gitignore, relative to the current folder: one without / matches a file name at any"
+        " depth (*.json), one with / is anchored there (tests/**/*.json); ** spans folders",
+    )
+    command.add_argument(
+        "--exclude",
+        action="append",
+        metavar="GLOB",
+        help="globs of files and folders to skip (repeatable; replaces [tool.conformance]"
+        " exclude, whose globs are relative to its pyproject.toml); an excluded folder is not"
+        " read at all: node_modules, node_modules/* and node_modules/** all skip"
+        " node_modules/x/pkg.json, and a name without / (node_modules) at any depth",
+    )
+    command.add_argument(
+        "--duplicate-keys",
+        choices=["auto", "check", "ignore"],
+        default="auto",
+        help="report duplicate object keys: auto checks files and recordings but not NDJSON"
+        " streams, for speed (default: auto)",
+    )
+    command.add_argument(
+        "--max-body-size",
+        type=size,
+        default=defaults.max_body,
+        metavar="BYTES",
+        help="refuse compressed or base64 bodies that expand past this (default: 64 MiB)",
+    )
+    command.add_argument(
+        "--max-document-size",
+        type=size,
+        default=defaults.max_document,
+        metavar="BYTES",
+        help="refuse, unread, a JSON file, cassette or stdin document larger than this, and skip"
+        " an NDJSON line longer than this without reading it whole (default: 64 MiB; suffixes"
+        " K, M, G)",
+    )
+    command.add_argument(
+        "--max-depth",
+        type=depth,
+        default=defaults.max_depth,
+        metavar="N",
+        help=f"refuse documents nested deeper than N levels, before they are validated"
+        f" (default: {defaults.max_depth}; at most {ENGINE_MAX_DEPTH}, the engine's limit)",
+    )
+    command.add_argument(
+        "--capture",
+        choices=["wire", "aws-cli", "boto3", "auto"],
+        help="what produced the documents: wire (default, or [tool.conformance] capture)"
+        " validates them as sent; aws-cli"
+        " (`aws kendra ...` output, ISO 8601 timestamps) and boto3 (a response dumped with"
+        " its ResponseMetadata) have their Kendra timestamps turned into epoch seconds first;"
+        " auto converts only a document that certainly is one (ResponseMetadata, or a Kendra"
+        " timestamp holding an ISO 8601 string with an offset). A converted document's report"
+        " says so",
+    )
+    command.add_argument(
+        "--url",
+        action="append",
+        dest="urls",
+        metavar="GLOB",
+        help="validate only the HAR entries and cassette interactions whose request URL matches"
+        " GLOB (repeatable: any of them), e.g. --url 'https://graph.microsoft.com/*'; the others"
+        " are skipped and counted as 'URL not matched'. fnmatch rules: * matches anything,"
+        " / included, ? one character, [?] a literal ?. JSON and NDJSON files are not affected."
+        " Pages, scripts, images, preflights, redirects, bodiless and identity-provider"
+        " responses are skipped with or without it",
+    )
+    command.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="exit 0 when nothing is validated (no file matched the globs, or none held a"
+        " document); without it that is exit 2, since an empty folder or a glob that matches"
+        " nothing is more often a mistake than a pass",
+    )
+
+
+def input_options(
+    args: argparse.Namespace, parser: argparse.ArgumentParser, alternative: str = ""
+) -> tuple[Options, Config | None]:
+    """The run's ``Options`` from the input options and the nearest ``[tool.conformance]``
+    (returned too: its ``strict`` is for the caller). No PATH is a usage error (exit 2), whose
+    message names ``alternative`` (``--examples``) when the command has one."""
+    from conformance import Globs, Options, find_config
+
+    if not args.files:
+        parser.error(
+            "give PATH arguments (files, folders or - for stdin)"
+            + (f", or {alternative}" if alternative else "")
+        )
+    if args.jobs < 1:
+        parser.error("--jobs takes a whole number of at least 1")
+    config = find_config()
+    defaults = Options()
+    options = Options(
+        schema=args.schema,
+        config=config,
+        # Command-line globs are relative to the current folder, the configuration's to its
+        # file's (Globs carries the folder); one list replaces the other, never merged.
+        include=(
+            Globs(args.include, Path.cwd())
+            if args.include
+            else (config and config.include) or defaults.include
+        ),
+        exclude=(
+            Globs(args.exclude, Path.cwd()) if args.exclude else (config and config.exclude) or ()
+        ),
+        check_duplicates={"auto": None, "check": True, "ignore": False}[args.duplicate_keys],
+        max_body=args.max_body_size,
+        jobs=args.jobs,
+        schemas=args.schemas,
+        max_document=args.max_document_size,
+        max_depth=args.max_depth,
+        max_kept=args.max_kept_findings,
+        capture=args.capture or (config and config.capture) or "wire",
+        urls=tuple(args.urls or ()),
+    )
+    return options, config
+
+
+def load_catalog(directory: Path | None) -> Catalog:
+    """The run's catalog (``conformance.load_catalog``); the files of DIR it skipped are noted
+    on stderr."""
+    import sys
+
+    from conformance import load_catalog
+
+    catalog = load_catalog(directory)
+    for note in catalog.notes:
+        print(f"conformance: note: {note}", file=sys.stderr)
+    return catalog
+
+
+def nothing_validated(paths: Sequence[str], options: Options, report: Reporter) -> str:
+    """Why a run validated nothing, with what it was given and what to do about it."""
+    from conformance import Checker
+    from conformance.report import plural
+
+    given = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+    globs = f"include: {', '.join(options.include)}"
+    if options.exclude:
+        globs += f"; exclude: {', '.join(options.exclude)}"
+    # Walked again only now, on the way out of a run that found nothing: a run that found
+    # something pays nothing for this message.
+    matched = sum(1 for _ in Checker.files_under(paths, options.include, options.exclude))
+    if matched == 0:
+        what = f"no files matched in {given} ({globs})"
+    else:
+        what = f"nothing to validate in {given}: {plural(matched, 'file')} held no document"
+        # Recorded exchanges that are no JSON API response (pages, scripts) are skipped, not
+        # validated: a HAR of nothing else validated nothing, and the summary says what it held.
+        skipped = report.skipped_summary()
+        if skipped:
+            what += f" ({skipped})"
+    return f"{what}; pass --allow-empty to accept"
+
+
+def count(text: str) -> int:
+    """A whole number of 0 or more, for argparse (which turns the ValueError into exit 2)."""
+    value = int(text)
+    if value < 0:
+        raise ValueError(text)
+    return value
+
+
+def positive(text: str) -> int:
+    """A whole number of 1 or more."""
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+def depth(text: str) -> int:
+    """A nesting depth the engine can explain."""
+    from conformance import ENGINE_MAX_DEPTH
+
+    value = positive(text)
+    if value > ENGINE_MAX_DEPTH:
+        raise argparse.ArgumentTypeError(
+            f"{value} is deeper than the engine can explain (at most {ENGINE_MAX_DEPTH})"
+        )
+    return value
+
+
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+
+def size(text: str) -> int:
+    """Bytes: a whole number of 1 or more, with an optional K, M or G (KiB, MiB, GiB)."""
+    number = text.strip().upper().removesuffix("IB").removesuffix("B")
+    unit = number[-1:] if number[-1:] in _UNITS else ""
+    value = int(number[: len(number) - len(unit)]) * _UNITS[unit]
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+# argparse names the type in its error: "invalid size value: 'x'".
+count.__name__ = "count"
+positive.__name__ = "positive count"
+depth.__name__ = "depth"
+size.__name__ = "size"
