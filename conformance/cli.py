@@ -407,7 +407,7 @@ def _derive(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentPars
     if args.pages or args.botocore:
         if args.out is None and not args.check:
             parser.error("derive PAGE... needs --out DIR (or --check)")
-        read = [Page(p.name, _read_text(p), str(p)) for p in args.pages]
+        read = [Page(p.name, inputs.read_text(p), str(p)) for p in args.pages]
         pages = [p for p in read if not is_model(p.text)]
         models = [p for p in read if is_model(p.text)]
         if args.botocore == "installed":
@@ -415,8 +415,8 @@ def _derive(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentPars
             models.append(Page(name, text, name))
         elif args.botocore:
             path = Path(args.botocore)
-            models.append(Page(path.name, _read_text(path), str(path)))
-        overlay = Page(args.overlay.name, _read_text(args.overlay)) if args.overlay else None
+            models.append(Page(path.name, inputs.read_text(path), str(path)))
+        overlay = Page(args.overlay.name, inputs.read_text(args.overlay)) if args.overlay else None
         schemas = derive_pages(pages, overlay, models, args.types)
         target = args.out or Path("schemas")
     else:
@@ -460,63 +460,14 @@ def _checkout_sources() -> Path:
     )
 
 
-def _read_text(path: Path) -> str:
-    from conformance import InputError
-
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-
-
 def _validate(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) -> int:
     # Every report's destination is opened before anything is read, so that a FILE that cannot
     # be written costs no validation run.
-    outputs = _outputs(args, out, parser)
+    outputs = inputs.open_outputs(args, out, parser)
     try:
         return _run(args, outputs, parser)
     finally:
-        for _, stream in outputs:
-            if stream is not out:
-                stream.close()
-
-
-def _outputs(
-    args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser
-) -> list[tuple[str, TextIO]]:
-    """The (format, stream) of every report of the run: --format on stdout, and each --output."""
-    from conformance import InputError
-
-    wanted: list[tuple[str, str]] = list(args.output or [])
-    if args.format is not None or not wanted:
-        wanted.insert(0, (args.format or "text", "-"))
-    on_stdout = [fmt for fmt, file in wanted if file == "-"]
-    if len(on_stdout) > 1:
-        parser.error(
-            f"{' and '.join(on_stdout)} would both write to stdout: give one --format or FORMAT=-"
-        )
-    files = [file for _, file in wanted if file != "-"]
-    for file in files:
-        if files.count(file) > 1:
-            parser.error(f"--output names {file} twice: give each report a file of its own")
-    opened: list[tuple[str, TextIO]] = []
-    for fmt, file in wanted:
-        if file == "-":
-            opened.append((fmt, out))
-            continue
-        try:
-            opened.append((fmt, open(file, "w", encoding="utf-8")))  # noqa: SIM115 - closed by _validate
-        except OSError as exc:
-            for _, stream in opened:
-                if stream is not out:
-                    stream.close()
-            reason = (exc.strerror or type(exc).__name__).lower()
-            raise InputError(f"--output {fmt}={file}: cannot write {file}: {reason}") from None
-    return opened
+        inputs.close_outputs(outputs, out)
 
 
 def _run(

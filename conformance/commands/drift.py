@@ -43,7 +43,7 @@ exit codes:
 """
 
 DEFAULT_BASELINE = ".conformance-baseline.json"
-FORMATS = ("json", "markdown", "text")
+FORMATS = ("html", "json", "markdown", "text")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -53,8 +53,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--format",
         choices=FORMATS,
         help="the report on stdout: text (the default without --output; aligned tables), json"
-        " (every count, value and first location) or markdown (tables for a pull request or a"
-        " job summary)",
+        " (every count, value and first location), markdown (tables for a pull request or a"
+        " job summary) or html (one self-contained page: the tables and a chart of the values"
+        " seen per day, the first day of each undeclared value marked)",
     )
     parser.add_argument(
         "--output",
@@ -110,13 +111,11 @@ def run(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) 
 
     # A baseline that cannot be read, or a report that cannot be written, costs no run.
     baseline = Baseline.read(args.baseline) if args.baseline else None
-    outputs = _outputs(args, out, parser)
+    outputs = inputs.open_outputs(args, out, parser)
     try:
         return _run(args, outputs, parser, baseline)
     finally:
-        for _, stream in outputs:
-            if stream is not out:
-                stream.close()
+        inputs.close_outputs(outputs, out)
 
 
 def _run(
@@ -129,6 +128,7 @@ def _run(
 
     from conformance import Checker
     from conformance.drift import DEFAULT_CAP, RENDERERS, Analysis, Baseline
+    from conformance.drift_html import render_html
     from conformance.report import EXIT_FOUND, EXIT_OK, EXIT_UNREADABLE
     from conformance.report.progress import Progress
 
@@ -166,8 +166,9 @@ def _run(
             " not be read",
             file=sys.stderr,
         )
+    renderers = {**RENDERERS, "html": render_html}
     for fmt, stream in outputs:
-        stream.write(RENDERERS[fmt](report))
+        stream.write(renderers[fmt](report))
     if counts.exit_code == EXIT_UNREADABLE:
         if counts.empty and not args.allow_empty:
             why = inputs.nothing_validated(args.files, options, counts)
@@ -249,37 +250,3 @@ def _output(text: str) -> tuple[str, str]:
             f"unknown format {fmt!r} in {text!r}: choose from {', '.join(FORMATS)}"
         )
     return fmt, file
-
-
-def _outputs(
-    args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser
-) -> list[tuple[str, TextIO]]:
-    """The (format, stream) of every report: --format on stdout, and each --output, opened
-    before anything is read."""
-    wanted: list[tuple[str, str]] = list(args.output or [])
-    if args.format is not None or not wanted:
-        wanted.insert(0, (args.format or "text", "-"))
-    on_stdout = [fmt for fmt, file in wanted if file == "-"]
-    if len(on_stdout) > 1:
-        parser.error(
-            f"{' and '.join(on_stdout)} would both write to stdout: give one --format or FORMAT=-"
-        )
-    files = [file for _, file in wanted if file != "-"]
-    if len(set(files)) < len(files):
-        parser.error("--output names a file twice: give each report a file of its own")
-    opened: list[tuple[str, TextIO]] = []
-    for fmt, file in wanted:
-        if file == "-":
-            opened.append((fmt, out))
-            continue
-        try:
-            opened.append((fmt, open(file, "w", encoding="utf-8")))  # noqa: SIM115 - closed by run
-        except OSError as exc:
-            for _, stream in opened:
-                if stream is not out:
-                    stream.close()
-            from conformance import InputError
-
-            reason = (exc.strerror or type(exc).__name__).lower()
-            raise InputError(f"--output {fmt}={file}: cannot write {file}: {reason}") from None
-    return opened

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from conformance import Catalog, Config, Options
@@ -262,3 +262,59 @@ count.__name__ = "count"
 positive.__name__ = "positive count"
 depth.__name__ = "depth"
 size.__name__ = "size"
+
+
+def open_outputs(
+    args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser
+) -> list[tuple[str, TextIO]]:
+    """The (format, stream) of every report of a run: ``--format`` on stdout, and each
+    ``--output FORMAT=FILE``, all opened before anything is read, so that a FILE that cannot be
+    written costs no run. Two reports on stdout, or two in one file, are usage errors."""
+    from conformance import InputError
+
+    wanted: list[tuple[str, str]] = list(args.output or [])
+    if args.format is not None or not wanted:
+        wanted.insert(0, (args.format or "text", "-"))
+    on_stdout = [fmt for fmt, file in wanted if file == "-"]
+    if len(on_stdout) > 1:
+        parser.error(
+            f"{' and '.join(on_stdout)} would both write to stdout: give one --format or FORMAT=-"
+        )
+    files = [file for _, file in wanted if file != "-"]
+    for file in files:
+        if files.count(file) > 1:
+            parser.error(f"--output names {file} twice: give each report a file of its own")
+    opened: list[tuple[str, TextIO]] = []
+    for fmt, file in wanted:
+        if file == "-":
+            opened.append((fmt, out))
+            continue
+        try:
+            opened.append((fmt, open(file, "w", encoding="utf-8")))  # noqa: SIM115 - closed by close_outputs
+        except OSError as exc:
+            close_outputs(opened, out)
+            reason = (exc.strerror or type(exc).__name__).lower()
+            raise InputError(f"--output {fmt}={file}: cannot write {file}: {reason}") from None
+    return opened
+
+
+def close_outputs(opened: Sequence[tuple[str, TextIO]], out: TextIO) -> None:
+    """Close the report files ``open_outputs`` opened (never ``out``)."""
+    for _, stream in opened:
+        if stream is not out:
+            stream.close()
+
+
+def read_text(path: Path) -> str:
+    """A UTF-8 text file named on the command line; what cannot be read is an ``InputError``
+    that names the file and why."""
+    from conformance import InputError
+
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None

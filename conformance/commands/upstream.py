@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from conformance.commands import inputs
+
 NAME = "upstream"
 HELP = "compare our schemas with a vendor's model (botocore, Graph CSDL)"
 DESCRIPTION = (
@@ -73,19 +75,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _read(path: Path) -> str:
-    from conformance import InputError
-
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read it: {exc.strerror}") from None
-
-
 def run(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) -> int:
     """Derive the model's schemas, diff ours against them, print; exit 1 on any difference."""
     if not args.botocore and args.csdl is None:
@@ -109,13 +98,13 @@ def run(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) 
     models: list[Page] = []
     aspects = set(MODEL_ASPECTS)
     if args.csdl is not None:
-        models.append(Page(args.csdl.name, _read(args.csdl), str(args.csdl)))
+        models.append(Page(args.csdl.name, inputs.read_text(args.csdl), str(args.csdl)))
     if args.botocore == "installed":
         name, text = installed_model("kendra")
         models.append(Page(name, text, name))
     elif args.botocore:
         path = Path(args.botocore)
-        models.append(Page(path.name, _read(path), str(path)))
+        models.append(Page(path.name, inputs.read_text(path), str(path)))
     if args.botocore:
         aspects.add("required")  # botocore says which members are required; CSDL does not
     # Of the model, the types we have (by name and former name) and what they reach.
