@@ -54,8 +54,15 @@ class Skipped:
     origin: Origin | None = None
 
 
-def make_origin(method: Any, url: Any, status: Any, headers: Iterable[tuple[Any, Any]]) -> Origin:
-    """An ``Origin`` with every header and the URL redacted."""
+def make_origin(
+    method: Any,
+    url: Any,
+    status: Any,
+    headers: Iterable[tuple[Any, Any]],
+    started: Any = None,
+) -> Origin:
+    """An ``Origin`` with every header and the URL redacted; ``started`` is kept when it is a
+    string of at most 64 characters (what a date-time can need), and dropped otherwise."""
     kept = tuple((str(k), redact_header(str(k), str(v))) for k, v in headers)
     code = int(status) if isinstance(status, int | str) and str(status).isdigit() else None
     return Origin(
@@ -63,6 +70,7 @@ def make_origin(method: Any, url: Any, status: Any, headers: Iterable[tuple[Any,
         url=redact_url(str(url)) if url else None,
         status=code,
         headers=kept,
+        started=started if isinstance(started, str) and len(started) <= 64 else None,
     )
 
 

@@ -35,6 +35,20 @@ the raw JSON value as the findings keep it, secrets withheld the same way
 (``conformance.redaction``): a member named like a secret, or a JWT or credential in a string,
 is ``<redacted>``.
 
+Where a resource carries a time, its values are also counted per day (UTC date), for the chart
+of ``conformance drift --format html`` (``conformance.drift_html``) and the ``per_day`` member of
+the JSON report. The time is the resource's own where its schema has one: Kendra's ``StartTime``
+(epoch seconds on the wire, an ISO 8601 string after capture conversion); for a Graph job's
+status, the ``progressObservationDateTime`` of its first ``progress`` item, else
+``lastExecution.timeBegan`` (the run whose state the status reports: the Graph schemas offer no
+time of the response itself). Otherwise, for a HAR entry, the entry's ``startedDateTime``: when
+the response was seen. Times are untrusted input: a number must be a finite epoch within years
+1..9999, a string an ISO 8601 date-time with a zone of at most 64 characters; anything else
+leaves the resource undated (counted, never charted). Per location, at most ``DAY_CAP`` days are
+kept (the values of later new days counted as ``undated``); within a day, the values are those
+the tables keep, the rest counted as ``other``. Each undeclared value keeps the earliest day it
+was seen on and where (``ValueCount.first_day``, ``first_dated``).
+
 A ``Baseline`` lists the undeclared values and properties a project has accepted; a report
 compared with one (``DriftReport.against``) tells new drift from known drift, so that CI fails
 only on drift it has not seen before. ``propose`` turns a report into overlay refinements
@@ -45,10 +59,13 @@ schemas accept what was observed, each value and property with its first locatio
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -61,6 +78,7 @@ from conformance.redaction import REDACTED, redact_deep, secret_at
 
 __all__ = [
     "BASELINE_VERSION",
+    "DAY_CAP",
     "DEFAULT_CAP",
     "RENDERERS",
     "Analysis",
@@ -74,6 +92,7 @@ __all__ = [
     "PropertyTable",
     "ValueCount",
     "analyze",
+    "day_of",
     "enum_locations",
     "merge_overlay",
     "propose",
@@ -86,6 +105,8 @@ __all__ = [
 # Distinct undeclared values and properties kept over a run; the rest are counted as "other".
 DEFAULT_CAP = 10_000
 BASELINE_VERSION = 1
+# Days kept per enum location for the per-day counts (a little over three years of daily runs).
+DAY_CAP = 1_200
 # What every proposed refinement says of itself (the overlay asks each fact for its source).
 PROPOSED_BY = (
     "conformance drift: observed in recorded traffic, not in the vendor's documents or models"
@@ -240,6 +261,10 @@ class ValueCount:
     first: Place | None
     declared: bool
     known: bool = False
+    # The earliest day (UTC, ``YYYY-MM-DD``) the value was seen on, and where; None when it was
+    # only seen in undated resources.
+    first_day: str | None = None
+    first_dated: Place | None = None
 
     @property
     def status(self) -> str:
@@ -259,6 +284,11 @@ class EnumTable:
     never_seen: tuple[Any, ...]
     # Undeclared values past the run's cap: counted, not kept.
     other: int = 0
+    # Values per day where the resource carried a time: (day, ((value, count), ...)), days in
+    # order, values most frequent first; ``OTHER`` stands for the values past the cap.
+    per_day: tuple[tuple[str, tuple[tuple[Any, int], ...]], ...] = ()
+    # Values counted in resources without a usable time (or past ``DAY_CAP`` days).
+    undated: int = 0
 
     @property
     def schema(self) -> str:
@@ -401,11 +431,26 @@ class DriftReport:
                             "count": v.count,
                             "status": v.status,
                             "first": v.first.as_json() if v.first else None,
+                            "first_day": v.first_day,
+                            "first_dated": v.first_dated.as_json() if v.first_dated else None,
                         }
                         for v in (*t.declared_seen, *t.undeclared)
                     ],
                     "never_seen": list(t.never_seen),
                     "other": t.other,
+                    "per_day": [
+                        {
+                            "day": day,
+                            "values": [
+                                {"value": None, "other": True, "count": n}
+                                if v is OTHER
+                                else {"value": v, "count": n}
+                                for v, n in counts
+                            ],
+                        }
+                        for day, counts in t.per_day
+                    ],
+                    "undated": t.undated,
                 }
                 for t in self.enums
             ],
@@ -436,13 +481,51 @@ class DriftReport:
 class _Values:
     """The counts of one enum location while the run lasts."""
 
-    __slots__ = ("absent", "counts", "empty", "firsts", "null", "other", "value")
+    __slots__ = (
+        "absent",
+        "counts",
+        "days",
+        "empty",
+        "first_days",
+        "firsts",
+        "null",
+        "other",
+        "undated",
+        "value",
+    )
 
     def __init__(self) -> None:
-        self.absent = self.null = self.empty = self.value = self.other = 0
+        self.absent = self.null = self.empty = self.value = self.other = self.undated = 0
         # By key (the value's canonical JSON text): count, the value as kept, its type, first.
         self.counts: Counter[str] = Counter()
         self.firsts: dict[str, tuple[Any, str, Place]] = {}
+        # Per day, per key ("" for the values past the cap): how often.
+        self.days: dict[str, Counter[str]] = {}
+        # Per undeclared key: the earliest day seen and where.
+        self.first_days: dict[str, tuple[str, Place]] = {}
+
+    def dated(self, day: str | None, key: str) -> None:
+        """Count one value of key ``key`` on ``day`` (None: the resource had no time)."""
+        if day is None:
+            self.undated += 1
+            return
+        counts = self.days.get(day)
+        if counts is None:
+            if len(self.days) >= DAY_CAP:
+                self.undated += 1
+                return
+            counts = self.days[day] = Counter()
+        counts[key] += 1
+
+
+class _Other:
+    """What stands for the values past the cap in ``EnumTable.per_day``."""
+
+    def __repr__(self) -> str:
+        return "OTHER"
+
+
+OTHER: Any = _Other()
 
 
 class _Property:
@@ -486,6 +569,11 @@ class Analysis:
         # document stands: the finding at their pointer, when its result comes, places them
         # to the line and column (key of the location, value key, full pointer).
         self._pending: list[tuple[_Values, str, str]] = []
+        # Values of the HAR entry being checked whose resource had no time of its own: dated by
+        # the entry's ``startedDateTime`` when its result comes (table, key, place).
+        self._undated: list[tuple[_Values, str, Place]] = []
+        self._day: str | None = None
+        self._entry = False
         for schema, locations in self._locations.items():
             for loc in locations:
                 table = self._values[(schema, loc.pointer)] = _Values()
@@ -504,6 +592,8 @@ class Analysis:
         plan = self._plan.get(schema)
         if not plan:
             return
+        self._day = _resource_day(schema, value)
+        self._entry = location.entry_kind == "entry"
         for table, declared, tokens, star in plan:
             if star:
                 for path, found in _at(value, tokens, ()):
@@ -523,6 +613,12 @@ class Analysis:
             elif node.__class__ is str and node in declared and node in table.firsts:
                 table.value += 1
                 table.counts[node] += 1
+                if self._day is not None:
+                    table.dated(self._day, node)
+                elif self._entry:
+                    self._undated.append((table, node, _NOWHERE))
+                else:
+                    table.undated += 1
             else:
                 self._count(table, declared, value, node, location, tuple(tokens))
 
@@ -551,6 +647,7 @@ class Analysis:
             if found not in table.firsts:
                 table.firsts[found] = (found, "string", _place(location, within, path))
             table.counts[found] += 1
+            self._date(table, found, _NOWHERE)
             return
         kept = REDACTED if secret_at(resource, path) else redact_deep(found)
         # Apart from the declared values' keys (the strings themselves): 5 is not "5".
@@ -559,12 +656,30 @@ class Analysis:
             if self._kept >= self.cap:
                 table.other += 1
                 self._capped = True
+                self._date(table, "", _NOWHERE)
                 return
             self._kept += 1
             pointer = within + "".join(f"/{_escape(str(t))}" for t in path)
             table.firsts[text] = (kept, json_type(found), _place(location, within, path))
             self._pending.append((table, text, pointer))
         table.counts[text] += 1
+        self._date(table, text, _place(location, within, path))
+
+    def _date(self, table: _Values, key: str, place: Place) -> None:
+        """Count a value of the resource being observed on its day; an undeclared one (a
+        ``place`` given) also keeps its earliest day."""
+        day = self._day
+        if day is None:
+            if self._entry:
+                self._undated.append((table, key, place))
+            else:
+                table.undated += 1
+            return
+        table.dated(day, key)
+        if place is not _NOWHERE:
+            known = table.first_days.get(key)
+            if known is None or day < known[0]:
+                table.first_days[key] = (day, place)
 
     def add(self, result: Result) -> None:
         """Count one result: its documents, its findings, and the undeclared properties of its
@@ -576,6 +691,16 @@ class Analysis:
         self._files.add(result.location.source)
         self._findings.update(f.kind for f in result.findings)
         self._findings.update(dict(result.dropped))
+        if self._undated:
+            started = result.origin.started if result.origin is not None else None
+            day = day_of(started) if started is not None else None
+            for table, key, place in self._undated:
+                table.dated(day, key)
+                if day is not None and place is not _NOWHERE:
+                    known = table.first_days.get(key)
+                    if known is None or day < known[0]:
+                        table.first_days[key] = (day, place)
+            self._undated.clear()
         if self._pending:
             at = {f.pointer: f.location for f in result.findings}
             for table, text, pointer in self._pending:
@@ -620,8 +745,27 @@ class Analysis:
                 for text, count in sorted(table.counts.items(), key=lambda kv: (-kv[1], kv[0])):
                     value, kind, first = table.firsts[text]
                     is_declared = isinstance(value, str) and value in loc.declared
-                    seen = ValueCount(value, count, kind, first, is_declared)
+                    dated = None if is_declared else table.first_days.get(text)
+                    seen = ValueCount(
+                        value,
+                        count,
+                        kind,
+                        first,
+                        is_declared,
+                        first_day=dated[0] if dated else None,
+                        first_dated=dated[1] if dated else None,
+                    )
                     (declared_seen if is_declared else undeclared).append(seen)
+                per_day = tuple(
+                    (
+                        day,
+                        tuple(
+                            (OTHER if key == "" else table.firsts[key][0], n)
+                            for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+                        ),
+                    )
+                    for day, counts in sorted(table.days.items())
+                )
                 seen_values = {v.value for v in declared_seen}
                 enums.append(
                     EnumTable(
@@ -631,6 +775,8 @@ class Analysis:
                         undeclared=tuple(undeclared),
                         never_seen=tuple(v for v in loc.declared if v not in seen_values),
                         other=table.other,
+                        per_day=per_day,
+                        undated=table.undated,
                     )
                 )
         properties = []
@@ -662,6 +808,78 @@ class Analysis:
 
 
 _ABSENT = object()
+# The place of a value that needs none: a declared one keeps no earliest day.
+_NOWHERE = Place("")
+
+# A date-time as ISO 8601 writes it, with a zone: what Graph and HAR send, and what capture
+# conversion makes of Kendra's epoch seconds.
+_ISO = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,12})?)?"
+    r"(?:[Zz]|([+-])(\d{2}):?(\d{2}))"
+)
+_MAX_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z
+
+
+def day_of(value: Any) -> str | None:
+    """The UTC date (``YYYY-MM-DD``) of a time as documents send it, or None.
+
+    The value is untrusted: an epoch number (seconds; finite, not a boolean, years 1970..9999)
+    or an ISO 8601 date-time string of at most 64 characters with a zone (a time without one
+    names no day in UTC). Anything else, or a date that does not exist, is None.
+    """
+    if value.__class__ is int or value.__class__ is float:
+        if not (0 <= value <= _MAX_EPOCH) or not math.isfinite(value):
+            return None
+        return _epoch_day(int(value) // 86_400)
+    if value.__class__ is not str or len(value) > 64:
+        return None
+    match = _ISO.fullmatch(value)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, sign, zh, zm = match.groups()
+    try:
+        when = datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second or 0), tzinfo=UTC
+        )
+        if sign is not None:
+            if int(zh) > 23 or int(zm) > 59:
+                return None
+            offset = timedelta(hours=int(zh), minutes=int(zm))
+            when = when - offset if sign == "+" else when + offset
+        return when.date().isoformat()
+    except (ValueError, OverflowError):
+        return None
+
+
+_EPOCH_DAYS: dict[int, str] = {}
+
+
+def _epoch_day(number: int) -> str:
+    """The date of a day number since 1970-01-01, remembered: a stream's jobs share few days."""
+    day = _EPOCH_DAYS.get(number)
+    if day is None:
+        day = datetime.fromtimestamp(number * 86_400, UTC).date().isoformat()
+        if len(_EPOCH_DAYS) < 100_000:
+            _EPOCH_DAYS[number] = day
+    return day
+
+
+def _resource_day(schema: str, value: Any) -> str | None:
+    """The day of a resource's own time, where its schema has one (see the module)."""
+    if type(value) is not dict:
+        return None
+    if schema == "kendra.DataSourceSyncJob":
+        return day_of(value.get("StartTime"))
+    if schema == "graph.synchronizationStatus":
+        progress = value.get("progress")
+        if type(progress) is list and progress and type(progress[0]) is dict:
+            day = day_of(progress[0].get("progressObservationDateTime"))
+            if day is not None:
+                return day
+        execution = value.get("lastExecution")
+        if type(execution) is dict:
+            return day_of(execution.get("timeBegan"))
+    return None
 
 
 def _at(node: Any, tokens: list[str], path: tuple[str | int, ...]) -> Iterator[tuple[Any, Any]]:

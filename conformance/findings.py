@@ -110,6 +110,10 @@ class Origin:
     url: str | None = None
     status: int | None = None
     headers: tuple[tuple[str, str], ...] = ()
+    # When the exchange began, as the recording says (a HAR entry's ``startedDateTime``): kept
+    # as read, untrusted, for ``conformance.drift`` to date the values it saw (it parses the
+    # text strictly); not part of the JSON report, whose shape it would change.
+    started: str | None = field(default=None, compare=False)
 
     def header(self, name: str) -> str | None:
         """The first header of that name (case-insensitive), or None."""

@@ -368,6 +368,7 @@ _Spec = dict[str, "_Spec"] | list["_Spec"] | None
 _HEADER: _Spec = {"name": None, "value": None}
 _HEADERS: _Spec = [_HEADER]
 _ENTRY: _Spec = {
+    "startedDateTime": None,
     "request": {"method": None, "url": None, "headers": _HEADERS},
     "response": {
         "status": None,
@@ -780,8 +781,10 @@ def _har_body(entry: Any, where: Location, max_body: int, triage: Triage) -> Ite
     method = _field(request, "method", str, "/request", "a string", words)
     url = _field(request, "url", str, "/request", "a string", words)
     status = _status(response.get("status"), "/response/status", words)
+    # When the entry began: untrusted, of any type; make_origin keeps a short string only.
+    started = entry.get("startedDateTime")
     origin = make_origin(
-        method, url, status, _har_headers(request.get("headers"), "/request/headers")
+        method, url, status, _har_headers(request.get("headers"), "/request/headers"), started
     )
     response_headers = _har_headers(response.get("headers"), "/response/headers")
     codings = [value for name, value in response_headers if name.lower() == "content-encoding"]

@@ -22,6 +22,8 @@ PUBLIC = {
     "conformance.commands.inputs",
     # The drift analysis over a corpus (``conformance drift``).
     "conformance.drift",
+    # The drift report as one self-contained HTML page (``conformance drift --format html``).
+    "conformance.drift_html",
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from conformance.findings import Finding, Result
+from conformance.findings import Finding, Origin, Result
 from conformance.report.base import (
     KINDS,
     TOOL_NAME,
@@ -28,6 +28,16 @@ FORMAT_VERSION = 2
 def _finding(finding: Finding) -> dict[str, Any]:
     """Every field of a finding, values raw, and the pointer within its resource."""
     return {**asdict(finding), "resource_pointer": finding.resource_pointer}
+
+
+def _origin(origin: Origin | None) -> dict[str, Any] | None:
+    """Every field of the origin but ``started``, which only ``conformance drift`` reads: the
+    report's documented shape (report.schema.json) stays as it was."""
+    if origin is None:
+        return None
+    data = asdict(origin)
+    del data["started"]
+    return data
 
 
 class JsonReporter(Reporter):
@@ -49,7 +59,7 @@ class JsonReporter(Reporter):
                 "documents": result.documents,
                 "resources": result.resources,
                 # Every field of the frozen data, so the report cannot fall behind the model.
-                "origin": asdict(result.origin) if result.origin is not None else None,
+                "origin": _origin(result.origin),
                 "findings": [_finding(f) for f in shown],
                 "omitted_findings": more,
                 "converted": result.converted,
@@ -68,7 +78,7 @@ class JsonReporter(Reporter):
                 "selection": None,
                 "documents": 0,
                 "resources": 0,
-                "origin": asdict(result.origin) if result.origin is not None else None,
+                "origin": _origin(result.origin),
                 "findings": [],
                 "omitted_findings": 0,
                 "converted": None,
