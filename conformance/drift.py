@@ -592,8 +592,18 @@ class Analysis:
         plan = self._plan.get(schema)
         if not plan:
             return
-        self._day = _resource_day(schema, value)
-        self._entry = location.entry_kind == "entry"
+        # Kendra's epoch StartTime, the bulk of a stream, inline; every other time by day_of.
+        raw = value.get("StartTime") if schema == _KENDRA_JOB and type(value) is dict else None
+        day: str | None
+        if (raw.__class__ is int or raw.__class__ is float) and 0 <= raw <= _MAX_EPOCH:
+            # NaN and infinities fail the comparisons.
+            number = int(raw) // 86_400
+            day = _EPOCH_DAYS.get(number) or _epoch_day(number)
+        else:
+            day = _resource_day(schema, value)
+        self._day = day
+        if day is None:
+            self._entry = location.entry_kind == "entry"
         for table, declared, tokens, star in plan:
             if star:
                 for path, found in _at(value, tokens, ()):
@@ -613,8 +623,13 @@ class Analysis:
             elif node.__class__ is str and node in declared and node in table.firsts:
                 table.value += 1
                 table.counts[node] += 1
-                if self._day is not None:
-                    table.dated(self._day, node)
+                if day is not None:
+                    # The common case inline: a declared value on a day already kept.
+                    counts = table.days.get(day)
+                    if counts is not None:
+                        counts[node] += 1
+                    else:
+                        table.dated(day, node)
                 elif self._entry:
                     self._undated.append((table, node, _NOWHERE))
                 else:
@@ -647,7 +662,7 @@ class Analysis:
             if found not in table.firsts:
                 table.firsts[found] = (found, "string", _place(location, within, path))
             table.counts[found] += 1
-            self._date(table, found, _NOWHERE)
+            self._date(table, found)
             return
         kept = REDACTED if secret_at(resource, path) else redact_deep(found)
         # Apart from the declared values' keys (the strings themselves): 5 is not "5".
@@ -656,30 +671,37 @@ class Analysis:
             if self._kept >= self.cap:
                 table.other += 1
                 self._capped = True
-                self._date(table, "", _NOWHERE)
+                self._date(table, "")
                 return
             self._kept += 1
             pointer = within + "".join(f"/{_escape(str(t))}" for t in path)
             table.firsts[text] = (kept, json_type(found), _place(location, within, path))
             self._pending.append((table, text, pointer))
         table.counts[text] += 1
-        self._date(table, text, _place(location, within, path))
-
-    def _date(self, table: _Values, key: str, place: Place) -> None:
-        """Count a value of the resource being observed on its day; an undeclared one (a
-        ``place`` given) also keeps its earliest day."""
+        # An undeclared value also keeps its earliest day, its place made only when kept.
         day = self._day
         if day is None:
             if self._entry:
-                self._undated.append((table, key, place))
+                self._undated.append((table, text, _place(location, within, path)))
+            else:
+                table.undated += 1
+            return
+        table.dated(day, text)
+        known = table.first_days.get(text)
+        if known is None or day < known[0]:
+            table.first_days[text] = (day, _place(location, within, path))
+
+    def _date(self, table: _Values, key: str) -> None:
+        """Count a declared value (or one past the cap) of the resource being observed on its
+        day; a HAR entry's waits for the entry's time."""
+        day = self._day
+        if day is None:
+            if self._entry:
+                self._undated.append((table, key, _NOWHERE))
             else:
                 table.undated += 1
             return
         table.dated(day, key)
-        if place is not _NOWHERE:
-            known = table.first_days.get(key)
-            if known is None or day < known[0]:
-                table.first_days[key] = (day, place)
 
     def add(self, result: Result) -> None:
         """Count one result: its documents, its findings, and the undeclared properties of its
@@ -818,6 +840,7 @@ _ISO = re.compile(
     r"(?:[Zz]|([+-])(\d{2}):?(\d{2}))"
 )
 _MAX_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z
+_KENDRA_JOB = "kendra.DataSourceSyncJob"
 
 
 def day_of(value: Any) -> str | None:
@@ -827,8 +850,13 @@ def day_of(value: Any) -> str | None:
     or an ISO 8601 date-time string of at most 64 characters with a zone (a time without one
     names no day in UTC). Anything else, or a date that does not exist, is None.
     """
-    if value.__class__ is int or value.__class__ is float:
-        if not (0 <= value <= _MAX_EPOCH) or not math.isfinite(value):
+    if value.__class__ is int:
+        if not 0 <= value <= _MAX_EPOCH:
+            return None
+        number = value // 86_400
+        return _EPOCH_DAYS.get(number) or _epoch_day(number)
+    if value.__class__ is float:
+        if not math.isfinite(value) or not 0 <= value <= _MAX_EPOCH:
             return None
         return _epoch_day(int(value) // 86_400)
     if value.__class__ is not str or len(value) > 64:
@@ -868,7 +896,7 @@ def _resource_day(schema: str, value: Any) -> str | None:
     """The day of a resource's own time, where its schema has one (see the module)."""
     if type(value) is not dict:
         return None
-    if schema == "kendra.DataSourceSyncJob":
+    if schema == _KENDRA_JOB:
         return day_of(value.get("StartTime"))
     if schema == "graph.synchronizationStatus":
         progress = value.get("progress")

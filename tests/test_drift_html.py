@@ -396,3 +396,14 @@ def png_colors(data: bytes) -> tuple[int, int, set[tuple[int, int, int]]]:
                 colors.add((line[x], line[x + 1], line[x + 2]))
         previous = line
     return width, height, colors
+
+
+def test_days_past_the_cap_are_undated(corpus: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory per location is bounded by DAY_CAP days: the values of later new days are
+    counted as undated, never kept."""
+    import conformance.drift
+
+    monkeypatch.setattr(conformance.drift, "DAY_CAP", 2)
+    status = next(t for t in analyze(corpus).enums if t.pointer == "/Status")
+    assert [d for d, _ in status.per_day] == ["2026-01-01", "2026-01-02"]
+    assert status.undated == status.presence.value - 16
