@@ -75,6 +75,7 @@ from conformance.errors import InputError
 from conformance.findings import Finding, Location, Result, json_type, presence_of
 from conformance.pipeline import Options
 from conformance.redaction import REDACTED, redact_deep, secret_at
+from conformance.report import plural
 
 __all__ = [
     "BASELINE_VERSION",
@@ -1216,8 +1217,6 @@ def merge_overlay(overlay: Any, refinements: Iterable[dict[str, Any]]) -> dict[s
 
 def summary(report: DriftReport) -> str:
     """One line: what was read and how much drift it held, new drift apart."""
-    from conformance.report import plural
-
     values = sum(len(t.undeclared) for t in report.enums)
     properties = sum(len(t.properties) for t in report.properties)
     other = sum(t.other for t in report.enums) + sum(t.other for t in report.properties)
@@ -1241,7 +1240,7 @@ def _value(value: Any) -> str:
 
 def _presence(presence: Presence) -> str:
     return (
-        f"{presence.value} value, {presence.absent} absent, {presence.null} null,"
+        f"{plural(presence.value, 'value')}, {presence.absent} absent, {presence.null} null,"
         f' {presence.empty} ""'
     )
 
@@ -1310,8 +1309,6 @@ def render_text(report: DriftReport) -> str:
         header = ("property", "count", "types", "status", "first seen")
         lines.extend(_aligned(header, _property_rows(ptable), "  "))
         lines.append("")
-    from conformance.report import plural
-
     findings = ", ".join(plural(n, kind) for kind, n in report.findings if kind not in _DRIFT)
     tail = f"; also {findings} (see 'conformance validate')" if findings else ""
     lines.append(f"drift: {summary(report)}{tail}")
@@ -1341,8 +1338,9 @@ def render_markdown(report: DriftReport) -> str:
         lines.append(f"### {_md(table.schema)} {_md(table.pointer or '(resource)')}")
         lines.append("")
         p = table.presence
+        values = plural(p.value, "value")
         lines.append(
-            f"Enum {_md(enum)}. Presence: {p.value} value, {p.absent} absent, {p.null} null,"
+            f"Enum {_md(enum)}. Presence: {values}, {p.absent} absent, {p.null} null,"
             f' {p.empty} empty (`""`).'
         )
         lines.append("")

@@ -111,8 +111,8 @@ def _enum_section(table: EnumTable, index: int) -> list[str]:
         f'<section class="enum" id="enum-{index}">',
         f"<h2><code>{_text(table.schema)}</code> <code>{_text(table.pointer or '(resource)')}"
         "</code></h2>",
-        f"<p>Enum <code>{_text(enum)}</code>. Presence: {p.value} value, {p.absent} absent,"
-        f" {p.null} null, {p.empty} empty (<code>&quot;&quot;</code>).</p>",
+        f"<p>Enum <code>{_text(enum)}</code>. Presence: {plural(p.value, 'value')},"
+        f" {p.absent} absent, {p.null} null, {p.empty} empty (<code>&quot;&quot;</code>).</p>",
     ]
     if table.per_day:
         out.append(_chart(table, index))
@@ -172,7 +172,8 @@ def _property_section(ptable: PropertyTable) -> list[str]:
         pr = prop.presence
         out.append(
             f'<tr><td><code>{_text(prop.name)}</code></td><td class="n">{prop.count}</td>'
-            f"<td>{types}</td><td>{pr.value} value, {pr.null} null, {pr.empty} empty</td>"
+            f"<td>{types}</td>"
+            f"<td>{plural(pr.value, 'value')}, {pr.null} null, {pr.empty} empty</td>"
             f'<td class="status-{prop.status}">{prop.status}</td>'
             f"<td>{_text(prop.first)}</td></tr>"
         )
