@@ -18,6 +18,8 @@ and the pytest plugin use nothing else.
 ``conformance.schemadiff`` (two sets of schemas compared, changes as data) is public too.
 ``conformance.drift`` (the enum values and properties a corpus uses, declared or not, fed by
 ``Options(observer=...)``, which sees every validated resource's values) is public too.
+``conformance.strategies`` (Hypothesis strategies and a seeded generator of valid, drifted and
+hostile documents for every catalog schema) is public too.
 """
 
 from conformance.api import Checker, Options, check, check_paths, examples

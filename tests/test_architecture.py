@@ -24,6 +24,8 @@ PUBLIC = {
     "conformance.drift",
     # The drift report as one self-contained HTML page (``conformance drift --format html``).
     "conformance.drift_html",
+    # Hypothesis strategies and the seeded generator (``conformance generate``).
+    "conformance.strategies",
 }
 
 

@@ -1,0 +1,607 @@
+"""Documents for every catalog schema: Hypothesis strategies, and a fast seeded generator.
+
+Why our own compiler rather than hypothesis-jsonschema: with the current Hypothesis release it
+raises ``AttributeError`` on every object schema, it cannot generate ``^\\P{C}*$`` strings (it
+never produces Kendra's ``ErrorMessage``) nor our ``edm-duration`` format, and, patched, it made
+4 to 200 documents a second. Our schemas use a small subset of JSON Schema (``type`` with
+``null``, ``anyOf`` nullable ``$ref``, ``enum``, ``properties``/``required``/
+``additionalProperties: false``, ``items``, ``date-time`` and ``edm-duration``, two patterns,
+Int64 bounds, lengths), so a compiler for exactly that subset is short and exact.
+
+One compiled model per schema drives both back-ends. Every random choice goes through one
+method, ``Source.integer(lo, hi)``: ``documents(name, mode)`` makes each choice a Hypothesis draw
+(so failures shrink), ``generate(name, ...)`` makes it a ``random.Random`` call (tens of thousands
+of documents a second, the same documents for the same seed). The two cannot disagree on what a
+document looks like, only on which choices they make.
+
+Modes:
+
+- ``valid``: every document validates (realistic values: RFC 3339 date-times with 0 to 7
+  fractional digits and offsets, the ``0001-01-01T00:00:00Z`` sentinel, Kendra epoch seconds,
+  counts that agree with each other, Unicode text with astral characters, durations up to
+  ``P10675199DT2H48M5.4775807S``);
+- ``drifted``: valid but for what a forward-compatible client must survive: enum values the
+  documents do not know yet (``SYNCING_PAUSED``), undeclared properties, and ``null`` wherever
+  the schema allows it (a ``null`` where the schema only allows absence is a violation for our
+  checker, so it is not drift and not generated here);
+- ``hostile``: a valid document with one to three JSON-level violations: wrong types,
+  out-of-range and huge integers, malformed date-times and durations, ``""`` where a date-time,
+  an enum or a non-empty string is documented, control characters where ``^\\P{C}*$`` forbids
+  them, a required property removed. Byte-level hostility (bad UTF-8, truncated JSON) is not
+  made here.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from conformance.catalog import Catalog, default_catalog
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
+__all__ = ["MODES", "Mode", "documents", "generate", "model"]
+
+Mode = Literal["valid", "drifted", "hostile"]
+MODES: tuple[Mode, ...] = ("valid", "drifted", "hostile")
+
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+METRIC_PATTERN = "^(?:(([1-9][0-9]*)|0))$"
+TEXT_PATTERN = "^\\P{C}*$"
+SENTINEL = "0001-01-01T00:00:00Z"
+MAX_DURATION = "P10675199DT2H48M5.4775807S"
+# Kendra's timestamps are epoch seconds: from 2019 (the API's first model) to 2030.
+EPOCH_MIN = 1_546_300_800
+EPOCH_MAX = 1_893_456_000
+
+
+class Source(Protocol):
+    """Where every random choice comes from: one integer in ``[lo, hi]`` at a time."""
+
+    def integer(self, lo: int, hi: int) -> int: ...
+
+
+class RandomSource:
+    """Choices from ``random.Random``: fast, and the same for the same seed."""
+
+    def __init__(self, seed: int | None) -> None:
+        self._random = random.Random(seed)
+        self.integer: Callable[[int, int], int] = self._random.randint
+
+
+class _DrawSource:
+    """Choices drawn from Hypothesis, so that a failing document shrinks."""
+
+    def __init__(self, draw: Callable[[Any], Any]) -> None:
+        from hypothesis import strategies as st
+
+        self._draw = draw
+        self._integers = st.integers
+
+    def integer(self, lo: int, hi: int) -> int:
+        value: int = self._draw(self._integers(lo, hi))
+        return value
+
+
+def _pick(src: Source, seq: Sequence[Any]) -> Any:
+    return seq[src.integer(0, len(seq) - 1)]
+
+
+def _chance(src: Source, one_in: int) -> bool:
+    return src.integer(1, one_in) == 1
+
+
+# --- value tables --------------------------------------------------------------------------
+
+# Characters none of whose Unicode categories is C (control, format, surrogate, private use,
+# unassigned), from old Unicode versions so that every regex engine agrees; astral ones included.
+_ASCII = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,-_:/()'"
+_WIDE = "éüßøñçÅÆœ αβγΩдЖщ 同期データ漢字 합니다 עברית العربية \u2028 ™€"
+# Emoji, an extension-B ideograph, Gothic: all beyond U+FFFF (UTF-16 surrogate pairs).
+_ASTRAL = ["\U0001f600", "\U0001f680", "\U0001f4c1", "\U0001f504", "\U0002000b", "\U00010348"]
+_WORDS = [
+    "The",
+    "data",
+    "source",
+    "configuration",
+    "is",
+    "not",
+    "valid.",
+    "Access",
+    "denied",
+    "for",
+    "connector",
+    "crawl",
+    "failed",
+    "timeout",
+    "Box",
+    "SharePoint",
+    "Zugriff",
+    "verweigert",
+    "同期に失敗しました",
+    "réessayez",
+    "📁",
+    "🚀",
+]
+_UNKNOWN_UPPER = ["SYNCING_PAUSED", "QUEUED", "ARCHIVED", "THROTTLED", "PENDING_REVIEW"]
+_UNKNOWN_CAMEL = ["Throttled", "Degraded", "Provisioning", "unknownFutureValue", "Suspended"]
+_EXTRA_UPPER = ["SyncMode", "ConnectorVersion", "RetryCount", "TriggeredBy", "Region"]
+_EXTRA_CAMEL = ["lastSyncedDateTime", "scope", "isBlocked", "retryCount", "regionName"]
+_OFFSETS = ["Z", "Z", "Z", "+00:00", "+01:00", "-05:00", "+05:30", "+09:00", "-09:30", "+14:00"]
+_BAD_DATE_TIMES = [
+    "",
+    "2026-02-30T00:00:00Z",
+    "2025-02-29T00:00:00Z",
+    "2026-13-01T00:00:00Z",
+    "2026-11-20 08:15:02Z",
+    "2026-11-20T24:00:00Z",
+    "2026-11-20T08:15:60Z",
+    "2026-11-20T08:15:02",
+    "2026-11-20T08:15:02.Z",
+    "2026-11-20T08:15:02+0100",
+    "2026-11-20T08:15:02+25:00",
+    "20261120T081502Z",
+    "\uff12\uff10\uff12\uff16-11-20T08:15:02Z",
+    "1700000000",
+]
+_BAD_DURATIONS = ["", "P1Y", "PT", "P1DT", "1 day", "PT-5M", "00:40:00"]
+_BAD_METRICS = ["", "-1", "01", "1.5", " 7", "1e3", "١٢"]
+_CONTROL = ["\x00", "\t", "\n", "\x1b", "\u200b", "\u00ad", "\ue000", "\x7f"]
+# A value of each JSON type, for wrong-type violations.
+_OF_TYPE: dict[str, list[Any]] = {
+    "string": ["42", "true", "null"],
+    "integer": [42, -1, 0],
+    "number": [1.5, -0.25],
+    "boolean": [True, False],
+    "object": [{}, {"value": 1}],
+    "array": [[], [1, "a"]],
+    "null": [None],
+}
+
+
+# --- the compiled model ---------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Node:
+    """One schema, compiled: what a value of it may be."""
+
+    types: frozenset[str] = frozenset()
+    enum: tuple[Any, ...] | None = None
+    const: tuple[Any] | None = None
+    ref: str | None = None  # a catalog name: the node is that schema's
+    options: tuple[Node, ...] = ()  # anyOf
+    properties: dict[str, Node] = field(default_factory=dict)
+    required: frozenset[str] = frozenset()
+    closed: bool = False
+    items: Node | None = None
+    fmt: str | None = None
+    pattern: str | None = None
+    min_length: int = 0
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    epoch: bool = False
+    name: str | None = None  # the catalog name, on a schema's root node
+
+    def allowed(self, model: Model) -> frozenset[str]:
+        """The JSON types a value of this node may have."""
+        if self.ref is not None:
+            return model.node(self.ref).allowed(model)
+        if self.options:
+            found: frozenset[str] = frozenset()
+            for option in self.options:
+                found |= option.allowed(model)
+            return found
+        if self.enum is not None and not self.types:
+            return frozenset(_json_type(v) for v in self.enum)
+        return self.types
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+class Model:
+    """The catalog's schemas compiled into ``Node`` trees, ``$ref``s resolved by name."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._nodes: dict[str, Node] = {}
+
+    def node(self, name: str) -> Node:
+        """The compiled root node of the schema ``name`` (an alias: its canonical schema)."""
+        canonical = self.catalog.get(name).name
+        found = self._nodes.get(canonical)
+        if found is None:
+            found = self._nodes[canonical] = Node(name=canonical)
+            self._fill(found, self.catalog.schema(canonical), None)
+        return found
+
+    def _compile(self, schema: Any, prop: str | None) -> Node:
+        node = Node()
+        self._fill(node, schema, prop)
+        return node
+
+    def _fill(self, node: Node, schema: Any, prop: str | None) -> None:
+        if not isinstance(schema, dict):
+            return
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            name = self.catalog.name_of(ref)
+            if name is None:
+                raise ValueError(f"cannot follow $ref {ref!r}: not a catalog schema")
+            node.ref = name
+        if "anyOf" in schema:
+            node.options = tuple(self._compile(s, prop) for s in schema["anyOf"])
+        kind = schema.get("type")
+        if kind is not None:
+            node.types = frozenset([kind] if isinstance(kind, str) else kind)
+        if "enum" in schema:
+            node.enum = tuple(schema["enum"])
+        if "const" in schema:
+            node.const = (schema["const"],)
+        node.properties = {
+            key: self._compile(sub, key) for key, sub in schema.get("properties", {}).items()
+        }
+        node.required = frozenset(schema.get("required", ()))
+        node.closed = schema.get("additionalProperties") is False
+        if "items" in schema:
+            node.items = self._compile(schema["items"], prop)
+        node.fmt = schema.get("format")
+        node.pattern = schema.get("pattern")
+        node.min_length = schema.get("minLength", 0)
+        node.max_length = schema.get("maxLength")
+        node.minimum = schema.get("minimum")
+        node.maximum = schema.get("maximum")
+        node.epoch = "number" in node.types and (
+            "epoch" in schema.get("$comment", "") or (prop or "").endswith("Time")
+        )
+
+
+@lru_cache(maxsize=8)
+def model(catalog: Catalog | None = None) -> Model:
+    """The compiled model of ``catalog`` (default: the shipped one), built once per catalog."""
+    return Model(catalog if catalog is not None else default_catalog())
+
+
+# --- generation -----------------------------------------------------------------------------
+
+# A place in a document a hostile mutation may replace: its container and key (None: the root).
+_Site = tuple[Any, Any, Node]
+
+
+class _Generator:
+    """Values of compiled nodes in one mode, every choice from one ``Source``."""
+
+    def __init__(self, model: Model, mode: Mode, src: Source) -> None:
+        self.model = model
+        self.mode = mode
+        self.src = src
+        self.sites: list[_Site] | None = [] if mode == "hostile" else None
+
+    # valid and drifted values
+
+    def value(self, node: Node, prop: str | None = None) -> Any:
+        src = self.src
+        if node.ref is not None:
+            return self.value(self.model.node(node.ref), prop)
+        if node.options:
+            nulls = [o for o in node.options if "null" in o.types and o.ref is None]
+            others = [o for o in node.options if o not in nulls]
+            if nulls and (not others or _chance(src, 2 if self.mode == "drifted" else 4)):
+                return None
+            return self.value(_pick(src, others), prop)
+        if node.const is not None:
+            return node.const[0]
+        if node.enum is not None:
+            if self.mode == "drifted" and _chance(src, 3):
+                return self._unknown(node.enum)
+            return _pick(src, node.enum)
+        types = node.types
+        if "null" in types and (
+            len(types) == 1 or _chance(src, 2 if self.mode == "drifted" else 4)
+        ):
+            return None
+        if "object" in types:
+            return self._object(node)
+        if "array" in types:
+            assert node.items is not None
+            return [self._item(node.items, prop) for _ in range(src.integer(0, 3))]
+        if "string" in types:
+            return self._string(node, prop)
+        if "integer" in types:
+            return self._integer(node)
+        if "number" in types:
+            return self._number(node)
+        if "boolean" in types:
+            return src.integer(0, 1) == 1
+        return None
+
+    def _item(self, node: Node, prop: str | None) -> Any:
+        return self.value(node, prop)
+
+    def _object(self, node: Node) -> dict[str, Any]:
+        src = self.src
+        out: dict[str, Any] = {}
+        for key, sub in node.properties.items():
+            if key in node.required or src.integer(0, 3) != 0:
+                value = self.value(sub, key)
+                out[key] = value
+                if self.sites is not None:
+                    self.sites.append((out, key, sub))
+        if node.name is not None:
+            _agree(node.name, out)
+        if self.mode == "drifted" and node.closed and _chance(src, 3):
+            upper = any(k[:1].isupper() for k in node.properties)
+            names = [n for n in (_EXTRA_UPPER if upper else _EXTRA_CAMEL) if n not in out]
+            key = _pick(src, names)
+            out[key] = _pick(src, ["Full", 3, True, None, {"enabled": False}, ["a"]])
+        return out
+
+    def _unknown(self, known: tuple[Any, ...]) -> Any:
+        upper = all(isinstance(v, str) and v.isupper() for v in known)
+        pool = [v for v in (_UNKNOWN_UPPER if upper else _UNKNOWN_CAMEL) if v not in known]
+        return _pick(self.src, pool)
+
+    def _string(self, node: Node, prop: str | None) -> str:
+        src = self.src
+        if node.fmt == "date-time":
+            return self.date_time()
+        if node.fmt == "edm-duration":
+            return self.duration()
+        if node.pattern == METRIC_PATTERN:
+            return str(self.count())
+        lo = max(node.min_length, 0)
+        hi = node.max_length if node.max_length is not None else 64
+        hinted = _hint(src, prop)
+        if hinted is not None and lo <= len(hinted) <= hi:
+            return hinted
+        return self.text(lo, min(hi, max(lo, 48)))
+
+    def text(self, lo: int, hi: int) -> str:
+        """Text of ``lo`` to ``hi`` code points, every one outside Unicode's C categories."""
+        src = self.src
+        if lo <= 20 <= hi and _chance(src, 2):
+            words = [_pick(src, _WORDS) for _ in range(src.integer(2, 7))]
+            sentence = " ".join(words)
+            if lo <= len(sentence) <= hi:
+                return sentence
+        size = src.integer(lo, max(lo, min(hi, lo + 24)))
+        out = []
+        for _ in range(size):
+            pool = src.integer(0, 9)
+            if pool < 6:
+                out.append(_ASCII[src.integer(0, len(_ASCII) - 1)])
+            elif pool < 9:
+                out.append(_WIDE[src.integer(0, len(_WIDE) - 1)])
+            else:
+                out.append(_pick(src, _ASTRAL))
+        return "".join(out)
+
+    def date_time(self) -> str:
+        """An RFC 3339 date-time: 0 to 7 fractional digits, Z or an offset; or the sentinel."""
+        src = self.src
+        if _chance(src, 8):
+            return SENTINEL
+        year = src.integer(2017, 2030)
+        month = src.integer(1, 12)
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        day = src.integer(1, days)
+        clock = f"{src.integer(0, 23):02d}:{src.integer(0, 59):02d}:{src.integer(0, 59):02d}"
+        digits = src.integer(0, 7)
+        fraction = f".{src.integer(0, 10**digits - 1):0{digits}d}" if digits else ""
+        return f"{year:04d}-{month:02d}-{day:02d}T{clock}{fraction}{_pick(src, _OFFSETS)}"
+
+    def duration(self) -> str:
+        """An Edm.Duration as Graph writes one: PT40M, P1D, PT1H30M, PT0.5S, or the maximum."""
+        src = self.src
+        shape = src.integer(0, 5)
+        if shape == 0:
+            return MAX_DURATION
+        if shape == 1:
+            return f"PT{_pick(src, [1, 5, 10, 20, 40, 60, 90])}M"
+        if shape == 2:
+            return f"P{src.integer(1, 30)}D"
+        if shape == 3:
+            return f"PT{src.integer(1, 23)}H{src.integer(0, 59)}M"
+        if shape == 4:
+            return f"PT{src.integer(0, 59)}.{src.integer(0, 9999999):07d}S"
+        return f"P{src.integer(0, 10675199)}DT{src.integer(0, 23)}H{src.integer(0, 59)}M"
+
+    def count(self) -> int:
+        """A count as a job reports it: mostly small, sometimes in the millions."""
+        src = self.src
+        return src.integer(0, 10 ** src.integer(0, 7))
+
+    def _integer(self, node: Node) -> int:
+        src = self.src
+        lo = int(node.minimum) if node.minimum is not None else INT64_MIN
+        hi = int(node.maximum) if node.maximum is not None else INT64_MAX
+        if _chance(src, 40):
+            return lo if src.integer(0, 1) == 0 else hi
+        value = self.count()
+        return min(max(value, lo), hi)
+
+    def _number(self, node: Node) -> float | int:
+        src = self.src
+        if node.epoch:
+            seconds = src.integer(EPOCH_MIN, EPOCH_MAX)
+            if _chance(src, 3):
+                return seconds
+            return seconds + src.integer(0, 999) / 1000
+        return src.integer(-(10**6), 10**6) / 100
+
+    # hostile values
+
+    def hostile(self, node: Node, present: Any) -> Any:
+        """A value that ``node`` refuses (``present``: the value a valid document had)."""
+        src = self.src
+        model = self.model
+        while node.ref is not None:
+            node = model.node(node.ref)
+        allowed = node.allowed(model)
+        target = node
+        if node.options:
+            targets = [o for o in node.options if "null" not in o.types or o.ref is not None]
+            target = targets[0] if targets else node
+            while target.ref is not None:
+                target = model.node(target.ref)
+        choices: list[Any] = []
+        if target.enum is not None and "string" in allowed:
+            choices.append("")
+        if "string" in target.types:
+            if target.fmt == "date-time":
+                choices.extend(_BAD_DATE_TIMES)
+            elif target.fmt == "edm-duration":
+                choices.extend(_BAD_DURATIONS)
+            elif target.pattern == METRIC_PATTERN:
+                choices.extend(_BAD_METRICS)
+            else:
+                if target.pattern == TEXT_PATTERN:
+                    base = present if isinstance(present, str) and present else "Access denied"
+                    at = src.integer(0, len(base))
+                    choices.append(base[:at] + _pick(src, _CONTROL) + base[at:])
+                if target.min_length > 0:
+                    choices.append("")
+                if target.max_length is not None and target.max_length < 100_000:
+                    choices.append("x" * (target.max_length + 1))
+        if "integer" in target.types:
+            choices.extend([INT64_MAX + 1, INT64_MIN - 1, 10**30, -(10**30), 1.5])
+        if target.required and isinstance(present, dict):
+            missing = dict(present)
+            for key in target.required:
+                missing.pop(key, None)
+            choices.append(missing)
+        wrong = [t for t in _OF_TYPE if t not in allowed]
+        if "number" in allowed:
+            wrong = [t for t in wrong if t != "integer"]
+        if "integer" in allowed and "number" not in allowed:
+            wrong = [t for t in wrong if t != "number"]
+        for kind in wrong:
+            choices.extend(_OF_TYPE[kind][:1])
+        if src.integer(0, 1) == 0 and wrong:
+            return _pick(src, _OF_TYPE[_pick(src, wrong)])
+        return _pick(src, choices)
+
+
+def _hint(src: Source, prop: str | None) -> str | None:
+    """A realistic value for a property known by name (identifiers, URLs), or None."""
+    if prop is None:
+        return None
+    if prop in ("ExecutionId", "activityIdentifier", "id"):
+        hexes = [f"{src.integer(0, 2**32 - 1):08x}", f"{src.integer(0, 2**48 - 1):012x}"]
+        uid = f"{hexes[0]}-{hexes[1][:4]}-4{hexes[1][4:7]}-a{hexes[1][7:10]}-{hexes[1]}"
+        if prop == "id":
+            template = _pick(src, ["AWSEC2", "Salesforce", "scim", "Box"])
+            return f"{template}.{hexes[1]}{hexes[0]}.{uid}"
+        return uid
+    if prop == "templateId":
+        return str(_pick(src, ["AWSEC2", "Salesforce", "scim", "Box", "Workday"]))
+    if prop == "@odata.context":
+        return (
+            "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals('1')/synchronization/jobs"
+        )
+    if prop == "@odata.nextLink":
+        token = f"{src.integer(0, 2**40):x}"
+        return f"https://graph.microsoft.com/v1.0/servicePrincipals/1/synchronization/jobs?$skiptoken={token}"
+    if prop == "troubleshootingUrl":
+        return "https://learn.microsoft.com/entra/identity/app-provisioning/"
+    if prop == "NextToken":
+        return f"AAMA-{src.integer(0, 2**60):x}"
+    if prop in ("ErrorCode", "DataSourceErrorCode", "code"):
+        return str(_pick(src, ["AccessDenied", "BoxInsufficientPermissions", "Throttling"]))
+    return None
+
+
+def _agree(name: str, out: dict[str, Any]) -> None:
+    """Make counts and times of one resource agree: completed <= total, scanned >= the rest,
+    a job ends after it starts."""
+    if name == "graph.synchronizationProgress":
+        done, total = out.get("completedUnits"), out.get("totalUnits")
+        if isinstance(done, int) and isinstance(total, int) and 0 <= total < done:
+            out["completedUnits"], out["totalUnits"] = total, done
+    elif name == "kendra.DataSourceSyncJobMetrics":
+        keys = ("DocumentsAdded", "DocumentsModified", "DocumentsDeleted", "DocumentsFailed")
+        parts = [int(out[k]) for k in keys if isinstance(out.get(k), str) and out[k].isdigit()]
+        scanned = out.get("DocumentsScanned")
+        if isinstance(scanned, str) and scanned.isdigit() and int(scanned) < sum(parts):
+            out["DocumentsScanned"] = str(sum(parts))
+    elif name == "kendra.DataSourceSyncJob":
+        start, end = out.get("StartTime"), out.get("EndTime")
+        if isinstance(start, int | float) and isinstance(end, int | float) and end < start:
+            out["EndTime"] = start + (start - end) % 86_400
+
+
+def _document(model: Model, name: str, mode: Mode, src: Source) -> Any:
+    """One document of the schema ``name`` in ``mode``, every choice from ``src``."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}: one of {', '.join(MODES)}")
+    gen = _Generator(model, mode, src)
+    root = model.node(name)
+    doc = gen.value(root)
+    if gen.sites is None:
+        return doc
+    holder = [doc]
+    sites: list[_Site] = [(holder, 0, root), *gen.sites]
+    for _ in range(src.integer(1, 3)):
+        container, key, node = _pick(src, sites)
+        container[key] = gen.hostile(node, container[key])
+    return holder[0]
+
+
+def generate(
+    name: str,
+    count: int,
+    *,
+    mode: Mode = "valid",
+    seed: int | None = 0,
+    catalog: Catalog | None = None,
+) -> Iterator[Any]:
+    """``count`` documents of the schema ``name`` in ``mode``, from ``random.Random(seed)``: the
+    same seed gives the same documents (the ``conformance generate`` command's generator)."""
+    compiled = model(catalog)
+    compiled.node(name)  # an unknown name fails before anything is generated
+    src = RandomSource(seed)
+    for _ in range(count):
+        yield _document(compiled, name, mode, src)
+
+
+def documents(
+    name: str, mode: Mode = "valid", *, catalog: Catalog | None = None
+) -> SearchStrategy[Any]:
+    """A Hypothesis strategy for documents of the schema ``name`` (a resource, an envelope or an
+    enum) in ``mode``: ``valid``, ``drifted`` or ``hostile`` (see the module); cached per
+    (name, mode, catalog)."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}: one of {', '.join(MODES)}")
+    compiled = model(catalog)
+    return _strategy(compiled, compiled.node(name).name or name, mode)
+
+
+@lru_cache(maxsize=256)
+def _strategy(compiled: Model, name: str, mode: Mode) -> SearchStrategy[Any]:
+    from hypothesis import strategies as st
+
+    @st.composite
+    def strategy(draw: st.DrawFn) -> Any:
+        return _document(compiled, name, mode, _DrawSource(draw))
+
+    built: SearchStrategy[Any] = strategy()
+    return built
