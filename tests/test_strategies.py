@@ -7,14 +7,18 @@ behind ``conformance generate`` (which is fast), since both come from one compil
 
 from __future__ import annotations
 
+import io
 import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 import conformance
-from conformance import strategies
+from conformance import cli, strategies
 from conformance.strategies import Mode
 
 NAMES = [entry.name for entry in conformance.default_catalog()]
@@ -112,3 +116,46 @@ def test_unknown_name_and_mode() -> None:
         strategies.documents("kendra.DataSourceSyncJb")
     with pytest.raises(ValueError, match="unknown mode"):
         strategies.documents("kendra.DataSourceSyncJob", "broken")  # type: ignore[arg-type]
+
+
+def _generate(*args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "conformance", "generate", *args], capture_output=True, check=False
+    )
+
+
+def test_generate_same_seed_same_bytes() -> None:
+    args = ["graph.synchronizationJobCollection", "--count", "40", "--mode", "hostile"]
+    first = _generate(*args, "--seed", "11")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == _generate(*args, "--seed", "11").stdout
+    assert first.stdout != _generate(*args, "--seed", "12").stdout
+    lines = first.stdout.decode("utf-8").split("\n")
+    assert lines[-1] == ""
+    assert len(lines) == 41
+    for text in lines[:-1]:
+        result = conformance.check(text, schema="graph.synchronizationJobCollection")
+        assert "violation" in {f.kind for f in result.findings}
+
+
+def test_generate_writes_one_file_per_document(tmp_path: Path) -> None:
+    out = io.StringIO()
+    code = cli.main(
+        ["generate", "kendra.DataSourceSyncJob", "--count", "5", "--out", str(tmp_path)], out
+    )
+    assert code == 0
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == [f"{n:06d}.json" for n in range(5)]
+    for path in tmp_path.iterdir():
+        assert conformance.check(path, schema="kendra.DataSourceSyncJob").conforms
+    ndjson = io.StringIO()
+    cli.main(["generate", "kendra.DataSourceSyncJob", "--count", "5"], ndjson)
+    joined = "".join((tmp_path / name).read_text("utf-8") for name in files)
+    assert joined == ndjson.getvalue()
+
+
+def test_generate_unknown_name_exits_2_with_close_names(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["generate", "kendra.DataSourceSyncJb"], io.StringIO()) == 2
+    assert "Did you mean kendra.DataSourceSyncJob" in capsys.readouterr().err
