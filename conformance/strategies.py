@@ -322,7 +322,10 @@ class _Generator:
             return self._object(node)
         if "array" in types:
             assert node.items is not None
-            return [self._item(node.items, prop) for _ in range(src.integer(0, 3))]
+            items = [self.value(node.items, prop) for _ in range(src.integer(0, 3))]
+            if self.sites is not None:
+                self.sites.extend((items, i, node.items) for i in range(len(items)))
+            return items
         if "string" in types:
             return self._string(node, prop)
         if "integer" in types:
@@ -332,9 +335,6 @@ class _Generator:
         if "boolean" in types:
             return src.integer(0, 1) == 1
         return None
-
-    def _item(self, node: Node, prop: str | None) -> Any:
-        return self.value(node, prop)
 
     def _object(self, node: Node) -> dict[str, Any]:
         src = self.src
@@ -559,9 +559,12 @@ def _document(model: Model, name: str, mode: Mode, src: Source) -> Any:
     if gen.sites is None:
         return doc
     holder = [doc]
-    sites: list[_Site] = [(holder, 0, root), *gen.sites]
+    # The document's own properties, mostly; the whole document of a wrong type now and then.
     for _ in range(src.integer(1, 3)):
-        container, key, node = _pick(src, sites)
+        if gen.sites and not _chance(src, 10):
+            container, key, node = _pick(src, gen.sites)
+        else:
+            container, key, node = holder, 0, root
         container[key] = gen.hostile(node, container[key])
     return holder[0]
 
