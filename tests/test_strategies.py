@@ -159,3 +159,38 @@ def test_generate_unknown_name_exits_2_with_close_names(
 ) -> None:
     assert cli.main(["generate", "kendra.DataSourceSyncJb"], io.StringIO()) == 2
     assert "Did you mean kendra.DataSourceSyncJob" in capsys.readouterr().err
+
+
+def test_hostile_reaches_every_kind_of_violation() -> None:
+    """Hostile documents break types, formats, patterns (control characters included), enums,
+    bounds, lengths and required properties, not only types."""
+    keywords: set[str | None] = set()
+    control = False
+    for name in NAMES:
+        for document in strategies.generate(name, 300, mode="hostile", seed=1):
+            result = CHECKER.check(json.dumps(document), schema=name)
+            keywords |= {f.keyword for f in result.findings}
+            control |= any(
+                f.keyword == "pattern"
+                and isinstance(f.actual, str)
+                and any(c in f.actual for c in ("\x00", "\t", "\n", "\x1b", "\u200b"))
+                for f in result.findings
+            )
+    assert keywords >= {
+        "type",
+        "format",
+        "pattern",
+        "enum",
+        "maximum",
+        "minimum",
+        "minLength",
+        "maxLength",
+        "required",
+    }
+    assert control
+
+
+def test_strategies_are_cached_per_name_and_mode() -> None:
+    name = "graph.synchronizationJob"
+    assert strategies.documents(name, "hostile") is strategies.documents(name, "hostile")
+    assert strategies.documents(name, "valid") is not strategies.documents(name, "hostile")
