@@ -26,6 +26,8 @@ PUBLIC = {
     "conformance.drift_html",
     # Hypothesis strategies and the seeded generator (``conformance generate``).
     "conformance.strategies",
+    # Black-box fuzzing of an external client (``conformance fuzz``).
+    "conformance.fuzzing",
 }
 
 
