@@ -14,7 +14,7 @@ import argparse
 from typing import Protocol, TextIO
 
 # The modules of conformance.commands, in the order ``conformance --help`` lists them.
-COMMANDS: tuple[str, ...] = ("drift", "diff", "upstream", "generate")
+COMMANDS: tuple[str, ...] = ("drift", "diff", "upstream", "generate", "fuzz")
 
 
 class Command(Protocol):
