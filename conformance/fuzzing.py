@@ -14,6 +14,13 @@ shrinker (drop object members and array items, shorten strings, zero numbers), r
 client and keeping only the changes that keep the signature, within ``max_runs`` runs. Each
 failure's reproducer is written as the raw bytes the client received, with a small JSON beside it
 (schema, mode, seed, index, exit, signal, signature, command).
+
+Every run simulates an HTTP response: ``{status}`` and ``{content_type}`` in the command and the
+environment variables ``CONFORMANCE_STATUS`` and ``CONFORMANCE_CONTENT_TYPE`` carry its status
+and content type (200 and ``application/json`` for the JSON modes; a missing content type is an
+empty placeholder and an unset variable). In the ``hostile-bytes`` mode the bodies are
+``strategies.hostile_bodies``' raw bytes, status and content type; their reproducers are saved
+as they are (``<n>.body``), not shrunk: the JSON shrinker cannot parse them.
 """
 
 from __future__ import annotations
@@ -30,9 +37,12 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from conformance.strategies import Mode, generate
+from conformance.strategies import JSON_TYPE, Body, Mode, generate, hostile_bodies
+
+BYTES_MODE = "hostile-bytes"
+FuzzMode = Mode | Literal["hostile-bytes"]
 
 __all__ = [
     "Failure",
@@ -136,14 +146,25 @@ def _needs_shell(command: str) -> bool:
     return False
 
 
-def _argv(command: str, path: str | None) -> tuple[list[str], bool]:
+def _argv(
+    command: str, path: str | None, fields: dict[str, str] | None = None
+) -> tuple[list[str], bool]:
     """The command as an argv, run without a shell when it has no shell syntax (so a signal
-    that kills the client is seen as a signal, not as the shell's exit 128+N)."""
-    if not _needs_shell(command.replace("{file}", "")):
+    that kills the client is seen as a signal, not as the shell's exit 128+N). ``fields``:
+    more ``{placeholder}: value`` replacements (the simulated status and content type)."""
+    values = {"{file}": path, **(fields or {})}
+    bare = command
+    for placeholder in values:
+        bare = bare.replace(placeholder, "")
+    if not _needs_shell(bare):
         tokens = shlex.split(command)
-        return [t.replace("{file}", path or "") for t in tokens], False
-    quoted = shlex.quote(path) if path is not None else ""
-    return ["/bin/sh", "-c", command.replace("{file}", quoted)], True
+        for placeholder, value in values.items():
+            tokens = [t.replace(placeholder, value or "") for t in tokens]
+        return tokens, False
+    for placeholder, value in values.items():
+        if placeholder in command:
+            command = command.replace(placeholder, shlex.quote(value or ""))
+    return ["/bin/sh", "-c", command], True
 
 
 def _tail(handle: Any) -> str:
@@ -154,15 +175,29 @@ def _tail(handle: Any) -> str:
     return data.decode("utf-8", "replace")
 
 
-def run_client(command: str, data: bytes, timeout: float) -> Outcome:
-    """Run ``command`` once on ``data`` (a temp file for ``{file}``, stdin otherwise); on a
-    timeout its whole process group is killed."""
+def run_client(
+    command: str,
+    data: bytes,
+    timeout: float,
+    *,
+    status: int = 200,
+    content_type: str | None = JSON_TYPE,
+) -> Outcome:
+    """Run ``command`` once on ``data`` (a temp file for ``{file}``, stdin otherwise), the
+    simulated response's ``status`` and ``content_type`` in ``{status}``, ``{content_type}``
+    and ``CONFORMANCE_STATUS``, ``CONFORMANCE_CONTENT_TYPE``; on a timeout its whole process
+    group is killed."""
+    env = dict(os.environ, CONFORMANCE_STATUS=str(status))
+    env.pop("CONFORMANCE_CONTENT_TYPE", None)
+    if content_type is not None:
+        env["CONFORMANCE_CONTENT_TYPE"] = content_type
+    fields = {"{status}": str(status), "{content_type}": content_type or ""}
     with tempfile.TemporaryDirectory(prefix="conformance-fuzz-") as folder:
         path: str | None = None
         if "{file}" in command:
             path = os.path.join(folder, "document.json")
             Path(path).write_bytes(data)
-        argv, _ = _argv(command, path)
+        argv, _ = _argv(command, path, fields)
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             process = subprocess.Popen(
                 argv,
@@ -170,6 +205,7 @@ def run_client(command: str, data: bytes, timeout: float) -> Outcome:
                 stdout=out,
                 stderr=err,
                 start_new_session=True,
+                env=env,
             )
             timed_out = False
             try:
@@ -315,6 +351,9 @@ class Failure:
     reproducer: bytes = b""
     shrink_runs: int = 0
     path: Path | None = None
+    status: int = 200
+    content_type: str | None = JSON_TYPE
+    body_kind: str | None = None  # the hostile-bytes mutation
 
 
 @dataclass
@@ -322,7 +361,7 @@ class FuzzReport:
     """What a fuzzing campaign found."""
 
     name: str
-    mode: Mode
+    mode: FuzzMode
     seed: int
     command: str
     runs: int
@@ -333,7 +372,7 @@ def fuzz(
     name: str,
     command: str,
     *,
-    mode: Mode = "hostile",
+    mode: FuzzMode = "hostile",
     max_examples: int = 100,
     seed: int = 0,
     timeout: float = 10.0,
@@ -344,9 +383,21 @@ def fuzz(
     """Run ``command`` on ``max_examples`` documents of ``name``; group the failures by
     signature, shrink each and (with ``out``) save its reproducer as ``<n>.json`` and
     ``<n>.meta.json``."""
-    documents = [encode(d) for d in generate(name, max_examples, mode=mode, seed=seed)]
+    if mode == "hostile-bytes":
+        bodies = list(hostile_bodies(name, max_examples, seed=seed))
+    else:
+        bodies = [
+            Body("json", encode(d)) for d in generate(name, max_examples, mode=mode, seed=seed)
+        ]
+    documents = [body.body for body in bodies]
+
+    def one(body: Body) -> Outcome:
+        return run_client(
+            command, body.body, timeout, status=body.status, content_type=body.content_type
+        )
+
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        outcomes = list(pool.map(lambda data: run_client(command, data, timeout), documents))
+        outcomes = list(pool.map(one, bodies))
         groups: dict[str, Failure] = {}
         for index, outcome in enumerate(outcomes):
             if not outcome.failed:
@@ -363,10 +414,16 @@ def fuzz(
                     index=index,
                     count=1,
                     original=documents[index],
+                    status=bodies[index].status,
+                    content_type=bodies[index].content_type,
+                    body_kind=bodies[index].kind if mode == BYTES_MODE else None,
                 )
         failures = list(groups.values())
 
         def minimise(failure: Failure) -> None:
+            if mode == BYTES_MODE:  # saved as is: the JSON shrinker cannot parse these
+                failure.reproducer = failure.original
+                return
             smallest, runs = shrink(
                 json.loads(failure.original),
                 command,
@@ -388,7 +445,8 @@ def save(report: FuzzReport, out: Path) -> None:
     """``<n>.json`` (the bytes the client received) and ``<n>.meta.json`` per failure."""
     out.mkdir(parents=True, exist_ok=True)
     for number, failure in enumerate(report.failures, 1):
-        path = out / f"{number}.json"
+        byte_level = report.mode == BYTES_MODE
+        path = out / f"{number}.body" if byte_level else out / f"{number}.json"
         path.write_bytes(failure.reproducer)
         meta = {
             "schema": report.name,
@@ -400,10 +458,23 @@ def save(report: FuzzReport, out: Path) -> None:
             "signature": failure.signature,
             "command": report.command,
         }
+        if byte_level:  # the simulated response (JSON modes: always 200, application/json)
+            meta.update(
+                status=failure.status, content_type=failure.content_type, kind=failure.body_kind
+            )
         (out / f"{number}.meta.json").write_text(json.dumps(meta, indent=2) + "\n", "utf-8")
         failure.path = path
 
 
-def replay(command: str, reproducer: Sequence[int] | bytes, timeout: float = 10.0) -> str:
+def replay(
+    command: str,
+    reproducer: Sequence[int] | bytes,
+    timeout: float = 10.0,
+    *,
+    status: int = 200,
+    content_type: str | None = JSON_TYPE,
+) -> str:
     """The signature of one run of ``command`` on a saved reproducer's bytes."""
-    return signature(run_client(command, bytes(reproducer), timeout))
+    return signature(
+        run_client(command, bytes(reproducer), timeout, status=status, content_type=content_type)
+    )

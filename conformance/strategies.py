@@ -27,12 +27,21 @@ Modes:
 - ``hostile``: a valid document with one to three JSON-level violations: wrong types,
   out-of-range and huge integers, malformed date-times and durations, ``""`` where a date-time,
   an enum or a non-empty string is documented, control characters where ``^\\P{C}*$`` forbids
-  them, a required property removed. Byte-level hostility (bad UTF-8, truncated JSON) is not
-  made here.
+  them, a required property removed.
+
+Byte-level hostility lives apart, in ``hostile_bodies(name, count, seed)`` (the ``hostile-bytes``
+mode of ``conformance generate`` and ``conformance fuzz``): simulated HTTP responses, ``Body``
+records of raw bytes, a status and a content type, each a valid document mutated below JSON
+values (``BODY_KINDS``: bad UTF-8, BOM, UTF-16, numbers past 2**64 and 1e400, 10,000-deep
+nesting, duplicate keys, ``NaN``, date-time spellings RFC 3339 allows that parsers reject and the
+reverse, ``""`` for a date-time or an enum, empty and truncated bodies, wrong content types, odd
+error envelopes with 400, 429 and 500).
 """
 
 from __future__ import annotations
 
+import copy
+import json
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +53,16 @@ from conformance.catalog import Catalog, default_catalog
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
 
-__all__ = ["MODES", "Mode", "documents", "generate", "model"]
+__all__ = [
+    "BODY_KINDS",
+    "MODES",
+    "Body",
+    "Mode",
+    "documents",
+    "generate",
+    "hostile_bodies",
+    "model",
+]
 
 Mode = Literal["valid", "drifted", "hostile"]
 MODES: tuple[Mode, ...] = ("valid", "drifted", "hostile")
@@ -608,3 +626,268 @@ def _strategy(compiled: Model, name: str, mode: Mode) -> SearchStrategy[Any]:
 
     built: SearchStrategy[Any] = strategy()
     return built
+
+
+# --- byte-level hostile bodies ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Body:
+    """A simulated HTTP response: raw body bytes, status and content type (``None``: no
+    Content-Type header), and which mutation of a valid document it is (``kind``)."""
+
+    kind: str
+    body: bytes
+    status: int = 200
+    content_type: str | None = "application/json"
+
+
+JSON_TYPE = "application/json"
+# Date-time spellings: RFC 3339 allows the first five, popular parsers reject them; the last two
+# are ISO 8601 forms RFC 3339 rejects, which lenient parsers accept.
+_SPELLINGS = {
+    "date-time-lowercase": "2026-11-20t08:15:02z",
+    "date-time-space": "2026-11-20 08:15:02Z",
+    "date-time-leap-second": "2016-12-31T23:59:60Z",
+    "date-time-unknown-offset": "2026-11-20T08:15:02-00:00",
+    "date-time-nanoseconds": "2026-11-20T08:15:02.123456789Z",
+    "date-time-no-seconds": "2026-11-20T08:15Z",
+    "date-time-basic": "20261120T081502Z",
+}
+# Raw JSON text (or not JSON at all) put where a value of the document was.
+_RAW = {
+    "integer-past-2**64": b"18446744073709551617",
+    "number-1e400": b"1e400",
+    "nan": b"NaN",
+    "infinity": b"-Infinity",
+}
+DEPTH = 10_000
+_ENVELOPES = {
+    "error-string": b'{"error":"Something went wrong."}',
+    "error-code-number": b'{"error":{"code":5}}',
+    "error-type-null": b'{"__type":null,"message":null}',
+}
+BODY_KINDS: tuple[str, ...] = (
+    "invalid-utf8",
+    "bom",
+    "utf16",
+    *_RAW,
+    "deep-nesting",
+    "duplicate-key",
+    *_SPELLINGS,
+    "empty-date-time",
+    "empty-enum",
+    "empty-body",
+    "truncated",
+    "content-type-html",
+    "content-type-missing",
+    *_ENVELOPES,
+)
+_MARKER = "\x00conformance-hostile-bytes\x00"
+
+
+def _encode(document: Any) -> bytes:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8", "surrogatepass"
+    )
+
+
+def _resolve(model: Model, node: Node) -> Node:
+    """The node a value really follows: ``$ref``s followed, a nullable ``anyOf``'s non-null."""
+    for _ in range(32):
+        if node.ref is not None:
+            node = model.node(node.ref)
+        elif node.options:
+            usable = [o for o in node.options if o.allowed(model) != frozenset({"null"})]
+            node = usable[0] if usable else node.options[0]
+        else:
+            break
+    return node
+
+
+def _slots(
+    model: Model, node: Node, value: Any, wanted: Callable[[Node], bool]
+) -> tuple[list[tuple[Any, Any]], list[tuple[Any, Any]]]:
+    """Where a value the predicate ``wanted`` accepts is (present) or may be added (absent):
+    (container, key) pairs, in document order."""
+    present: list[tuple[Any, Any]] = []
+    absent: list[tuple[Any, Any]] = []
+
+    def walk(node: Node, value: Any, depth: int) -> None:
+        node = _resolve(model, node)
+        if depth > 16:
+            return
+        if isinstance(value, dict):
+            for key, sub in node.properties.items():
+                target = _resolve(model, sub)
+                if key in value:
+                    if wanted(target) and value[key] is not None:
+                        present.append((value, key))
+                    walk(sub, value[key], depth + 1)
+                elif wanted(target):
+                    absent.append((value, key))
+        elif isinstance(value, list) and node.items is not None:
+            for index, item in enumerate(value):
+                if wanted(_resolve(model, node.items)):
+                    present.append((value, index))
+                walk(node.items, item, depth + 1)
+
+    walk(node, value, 0)
+    return present, absent
+
+
+def _is_time(node: Node) -> bool:
+    return node.fmt == "date-time" or node.epoch
+
+
+def _is_enum(node: Node) -> bool:
+    return node.enum is not None and any(isinstance(v, str) for v in node.enum)
+
+
+def _is_number(node: Node) -> bool:
+    return bool(node.types & {"integer", "number"})
+
+
+def _is_string(node: Node) -> bool:
+    return "string" in node.types
+
+
+def _anything(node: Node) -> bool:
+    return True
+
+
+def _place(
+    model: Model, root: Node, holder: list[Any], wanted: Callable[[Node], bool], src: Source
+) -> tuple[Any, Any]:
+    """Where to put a value in ``holder[0]``: a present value the predicate accepts, else an
+    absent property it accepts, else any value, else the whole document."""
+    for predicate in (wanted, _anything):
+        present, absent = _slots(model, root, holder[0], predicate)
+        if present or absent:
+            found: tuple[Any, Any] = _pick(src, present or absent)
+            return found
+    return holder, 0
+
+
+def _with_raw(
+    model: Model, root: Node, doc: Any, wanted: Callable[[Node], bool], raw: bytes, src: Source
+) -> bytes:
+    """The document's bytes with ``raw`` (any bytes) where one of its values was."""
+    holder = [copy.deepcopy(doc)]
+    container, key = _place(model, root, holder, wanted, src)
+    container[key] = _MARKER
+    return _encode(holder[0]).replace(_encode(_MARKER), raw, 1)
+
+
+def _with_value(
+    model: Model, root: Node, doc: Any, wanted: Callable[[Node], bool], value: Any, src: Source
+) -> bytes:
+    return _with_raw(model, root, doc, wanted, _encode(value), src)
+
+
+def _duplicate(doc: Any, src: Source) -> bytes:
+    """A member of the top-level object given a second time with a different value."""
+    if not isinstance(doc, dict) or not doc:
+        return b'{"value":1,"value":2}'
+    key = _pick(src, sorted(doc))
+    value = doc[key]
+    if isinstance(value, bool) or value is None:
+        other: Any = "duplicate"
+    elif isinstance(value, int | float):
+        other = value + 1
+    elif isinstance(value, str):
+        other = value + "-duplicate" if value else "duplicate"
+    else:
+        other = None
+    encoded = _encode(doc)
+    return encoded[:-1] + b"," + _encode(key) + b":" + _encode(other) + b"}"
+
+
+def _truncated(data: bytes, src: Source) -> bytes:
+    """``data`` cut short at a seeded place, so that it is no longer JSON."""
+    if len(data) < 2:
+        return b"{"
+    cut = src.integer(1, len(data) - 1)
+    while cut > 0:
+        try:
+            json.loads(data[:cut])
+        except ValueError:
+            return data[:cut]
+        cut -= 1
+    return b"{"
+
+
+def _invalid_utf8(model: Model, root: Node, doc: Any, src: Source) -> bytes:
+    bad = _pick(src, [b"\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\xe2\x82", b"\x80"])
+    text = _pick(src, ["sync", "caf", "job-", "Box"])
+    return _with_raw(model, root, doc, _is_string, b'"' + text.encode() + bad + b'"', src)
+
+
+_WANTS: dict[str, Callable[[Node], bool]] = {
+    "invalid-utf8": _is_string,
+    **dict.fromkeys(_RAW, _is_number),
+    **dict.fromkeys([*_SPELLINGS, "empty-date-time"], _is_time),
+    "empty-enum": _is_enum,
+}
+
+
+def _body(model: Model, name: str, kind: str, src: Source) -> Body:
+    root = model.node(name)
+    wanted = _WANTS.get(kind, _anything)
+    doc = _document(model, name, "valid", src)
+    for _ in range(50):  # a document with a place for the mutation: a date-time, an enum...
+        if any(_slots(model, root, doc, wanted)):
+            break
+        doc = _document(model, name, "valid", src)
+    valid = _encode(doc)
+    if kind == "invalid-utf8":
+        return Body(kind, _invalid_utf8(model, root, doc, src))
+    if kind == "bom":
+        return Body(kind, b"\xef\xbb\xbf" + valid)
+    if kind == "utf16":
+        encoding = _pick(src, ["utf-16", "utf-16-le", "utf-16-be"])
+        return Body(kind, valid.decode("utf-8", "surrogatepass").encode(encoding, "surrogatepass"))
+    if kind in _RAW:
+        return Body(kind, _with_raw(model, root, doc, _is_number, _RAW[kind], src))
+    if kind == "deep-nesting":
+        opener, closer = _pick(src, [(b"[", b"]"), (b'{"a":', b"}")])
+        raw = opener * DEPTH + b"1" + closer * DEPTH
+        return Body(kind, _with_raw(model, root, doc, _anything, raw, src))
+    if kind == "duplicate-key":
+        return Body(kind, _duplicate(doc, src))
+    if kind in _SPELLINGS:
+        return Body(kind, _with_value(model, root, doc, _is_time, _SPELLINGS[kind], src))
+    if kind == "empty-date-time":
+        return Body(kind, _with_value(model, root, doc, _is_time, "", src))
+    if kind == "empty-enum":
+        return Body(kind, _with_value(model, root, doc, _is_enum, "", src))
+    if kind == "empty-body":
+        return Body(kind, b"")
+    if kind == "truncated":
+        return Body(kind, _truncated(valid, src))
+    if kind == "content-type-html":
+        return Body(kind, valid, content_type=_pick(src, ["text/html", "text/html; charset=utf-8"]))
+    if kind == "content-type-missing":
+        return Body(kind, valid, content_type=None)
+    if kind in _ENVELOPES:
+        return Body(kind, _ENVELOPES[kind], status=_pick(src, [400, 429, 500]))
+    raise ValueError(f"unknown body kind {kind!r}: one of {', '.join(BODY_KINDS)}")
+
+
+def hostile_bodies(
+    name: str, count: int, *, seed: int | None = 0, catalog: Catalog | None = None
+) -> Iterator[Body]:
+    """``count`` byte-level hostile bodies of the schema ``name``: every ``BODY_KINDS`` once,
+    in a seeded order, per round of ``len(BODY_KINDS)`` bodies; the same seed gives the same
+    bodies."""
+    compiled = model(catalog)
+    canonical = compiled.node(name).name or name
+    src = RandomSource(seed)
+    order: list[str] = []
+    for _ in range(count):
+        if not order:
+            order = list(BODY_KINDS)
+            for index in range(len(order) - 1, 0, -1):
+                swap = src.integer(0, index)
+                order[index], order[swap] = order[swap], order[index]
+        yield _body(compiled, canonical, order.pop(), src)

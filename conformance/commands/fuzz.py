@@ -24,7 +24,10 @@ DESCRIPTION = (
     " numbers, hex addresses and paths normalised. Each distinct failure is reported once and"
     " shrunk, keeping its signature, to a small reproducer: --out DIR/<n>.json holds the bytes"
     " the client received, <n>.meta.json the schema, mode, seed, index, exit, signal and"
-    " signature."
+    " signature. Each run simulates a response: {status} and {content_type} in CMD and the"
+    " environment variables CONFORMANCE_STATUS and CONFORMANCE_CONTENT_TYPE carry its status and"
+    " content type (200 and application/json but in --mode hostile-bytes, whose raw bodies are"
+    " saved as they are, <n>.body, not shrunk)."
 )
 EPILOG = """\
 exit codes:
@@ -49,9 +52,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--mode",
-        choices=["valid", "drifted", "hostile"],
+        choices=["valid", "drifted", "hostile", "hostile-bytes"],
         default="hostile",
-        help="valid, drifted or hostile (default) documents",
+        help="valid, drifted, hostile (default) documents or hostile-bytes bodies",
     )
     parser.add_argument(
         "--max-examples",
@@ -120,11 +123,23 @@ def run(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) 
     for number, failure in enumerate(report.failures, 1):
         print(f"failure {number}: {failure.signature}", file=out)
         print(f"  {failure.kind}, {failure.count} of {report.runs} documents", file=out)
-        print(
-            f"  reproducer: {failure.path} ({len(failure.reproducer)} bytes, shrunk from"
-            f" {len(failure.original)} in {failure.shrink_runs} runs)",
-            file=out,
-        )
+        if failure.body_kind is not None:
+            print(
+                f"  body: {failure.body_kind}, status {failure.status},"
+                f" content type {failure.content_type or '(none)'}",
+                file=out,
+            )
+            print(
+                f"  reproducer: {failure.path} ({len(failure.reproducer)} bytes, as is:"
+                " byte-level bodies are not shrunk)",
+                file=out,
+            )
+        else:
+            print(
+                f"  reproducer: {failure.path} ({len(failure.reproducer)} bytes, shrunk from"
+                f" {len(failure.original)} in {failure.shrink_runs} runs)",
+                file=out,
+            )
         print(
             f"  replay: --seed {report.seed} --max-examples {failure.index + 1}"
             f" (document {failure.index})",

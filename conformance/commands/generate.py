@@ -23,14 +23,17 @@ DESCRIPTION = (
     " properties the documents do not know yet and nulls where allowed, what a"
     " forward-compatible client must survive; hostile: each document has one to three"
     " JSON-level violations (wrong types, out-of-range and huge numbers, malformed date-times"
-    " and durations, empty or control-character strings). The same --seed gives byte-identical"
-    " output."
+    " and durations, empty or control-character strings); hostile-bytes: simulated responses"
+    " mutated below JSON values (bad UTF-8, BOM, UTF-16, huge numbers, NaN, deep nesting,"
+    " duplicate keys, date-time spellings, empty and truncated bodies, wrong content types, odd"
+    " error envelopes), which need --out DIR: one raw NNNNNN.body and an NNNNNN.meta.json"
+    " (status, content_type, kind) per body. The same --seed gives byte-identical output."
 )
 EPILOG = """\
 exit codes:
   0  the documents were written
-  2  usage error, an unknown schema name (close names are suggested), or an --out
-     folder that cannot be written
+  2  usage error, an unknown schema name (close names are suggested), an --out
+     folder that cannot be written, or --mode hostile-bytes without --out
 """
 
 
@@ -42,9 +45,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--mode",
-        choices=["valid", "drifted", "hostile"],
+        choices=["valid", "drifted", "hostile", "hostile-bytes"],
         default="valid",
-        help="valid (default), drifted or hostile",
+        help="valid (default), drifted, hostile or hostile-bytes (needs --out)",
     )
     parser.add_argument(
         "--seed", type=int, default=0, metavar="S", help="the random seed (default 0)"
@@ -75,6 +78,8 @@ def run(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) 
     """Generate and write; an unknown name raises the catalog's error (exit 2, close names)."""
     from conformance import strategies
 
+    if args.mode == "hostile-bytes":
+        return _bodies(args)
     documents = strategies.generate(args.name, args.count, mode=args.mode, seed=args.seed)
     if args.out is not None:
         try:
@@ -96,4 +101,29 @@ def run(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) 
             out.write(text)
     if binary is not None:
         binary.flush()
+    return 0
+
+
+def _bodies(args: argparse.Namespace) -> int:
+    """``--mode hostile-bytes``: NNNNNN.body (raw bytes) and NNNNNN.meta.json per body."""
+    from conformance import strategies
+
+    if args.out is None:
+        print(
+            "conformance: error: byte-level bodies cannot be NDJSON: give --out DIR",
+            file=sys.stderr,
+        )
+        return 2
+    bodies = strategies.hostile_bodies(args.name, args.count, seed=args.seed)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for number, body in enumerate(bodies):
+            (args.out / f"{number:06d}.body").write_bytes(body.body)
+            meta = {"status": body.status, "content_type": body.content_type, "kind": body.kind}
+            (args.out / f"{number:06d}.meta.json").write_bytes(
+                (json.dumps(meta) + "\n").encode("utf-8")
+            )
+    except OSError as exc:
+        print(f"conformance: error: {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     return 0
