@@ -20,7 +20,11 @@ and the pytest plugin use nothing else.
 ``Options(observer=...)``, which sees every validated resource's values) is public too.
 ``conformance.strategies`` (Hypothesis strategies and a seeded generator of valid, drifted and
 hostile documents for every catalog schema) is public too.
+``conformance.fuzz(client, name, ...)`` fuzzes a Python client in process
+(``conformance.fuzz_python``, imported with Hypothesis on the first call) and is public too.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from conformance.api import Checker, Options, check, check_paths, examples
 from conformance.bodies import Body, BodyError
@@ -38,6 +42,18 @@ from conformance.findings import (
     Rule,
 )
 from conformance.responses import Exchange
+
+if TYPE_CHECKING:
+    from conformance.fuzz_python import FuzzReport
+
+
+def fuzz(*args: Any, **kwargs: Any) -> "FuzzReport":
+    """In-process fuzzing of a Python client: ``conformance.fuzz_python.fuzz``, imported (with
+    Hypothesis) on the first call so that ``import conformance`` stays cheap."""
+    from conformance.fuzz_python import fuzz as run
+
+    return run(*args, **kwargs)
+
 
 __all__ = [
     "DRIFT_KINDS",
@@ -66,5 +82,6 @@ __all__ = [
     "default_catalog",
     "examples",
     "find_config",
+    "fuzz",
     "load_catalog",
 ]

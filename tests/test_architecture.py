@@ -28,6 +28,8 @@ PUBLIC = {
     "conformance.strategies",
     # Black-box fuzzing of an external client (``conformance fuzz``).
     "conformance.fuzzing",
+    # In-process fuzzing of a Python client (``conformance.fuzz``).
+    "conformance.fuzz_python",
 }
 
 
