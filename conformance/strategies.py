@@ -49,6 +49,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from conformance.catalog import Catalog, default_catalog
+from conformance.findings import json_type
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -217,22 +218,8 @@ class Node:
                 found |= option.allowed(model)
             return found
         if self.enum is not None and not self.types:
-            return frozenset(_json_type(v) for v in self.enum)
+            return frozenset(json_type(v) for v in self.enum)
         return self.types
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 class Model:

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from conformance.commands import inputs
+
 NAME = "fuzz"
 HELP = "run a client command on generated documents; report and shrink each distinct failure"
 DESCRIPTION = (
@@ -58,7 +60,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-examples",
-        type=_positive,
+        type=inputs.positive,
         default=100,
         metavar="N",
         help="documents to run the client on (default 100)",
@@ -74,7 +76,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="a run longer than this is a failure and is killed (default 10)",
     )
     parser.add_argument(
-        "--jobs", type=_positive, default=1, metavar="N", help="clients run at once (default 1)"
+        "--jobs",
+        type=inputs.positive,
+        default=1,
+        metavar="N",
+        help="clients run at once (default 1)",
     )
     parser.add_argument(
         "--out",
@@ -83,13 +89,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="where reproducers are saved (default fuzz-failures/)",
     )
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
-    return value
 
 
 def _seconds(text: str) -> float:

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from conformance.commands import inputs
+
 NAME = "generate"
 HELP = "write valid, drifted or hostile documents of a schema (NDJSON), from a seed"
 DESCRIPTION = (
@@ -41,7 +43,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """``NAME``, ``--count``, ``--mode``, ``--seed`` and ``--out``."""
     parser.add_argument("name", metavar="NAME", help="the schema, e.g. kendra.DataSourceSyncJob")
     parser.add_argument(
-        "--count", type=_count, default=10, metavar="N", help="documents to write (default 10)"
+        "--count",
+        type=inputs.count,
+        default=10,
+        metavar="N",
+        help="documents to write (default 10)",
     )
     parser.add_argument(
         "--mode",
@@ -58,13 +64,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="write one NNNNNN.json file per document into DIR (made if missing)",
     )
-
-
-def _count(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
 
 
 def line(document: Any) -> str:
