@@ -30,6 +30,18 @@ PUBLIC = {
     "conformance.fuzzing",
     # In-process fuzzing of a Python client (``conformance.fuzz``).
     "conformance.fuzz_python",
+    # Live services: fetching, paging, signing and recording (``conformance validate --url``).
+    "conformance.live",
+    # The stand-in server (``conformance serve``) and the job lifecycles it plays.
+    "conformance.emulator",
+    "conformance.scenarios",
+    # Which states of a job are terminal, and the transitions between them (data in the catalog).
+    "conformance.lifecycle",
+    # OpenAPI descriptions from the catalog and schemathesis runs (``conformance contract``).
+    "conformance.openapi",
+    "conformance.contract",
+    # A user's poller run against each scenario (``conformance check-poller``).
+    "conformance.pollers",
 }
 
 

@@ -14,7 +14,16 @@ import argparse
 from typing import Protocol, TextIO
 
 # The modules of conformance.commands, in the order ``conformance --help`` lists them.
-COMMANDS: tuple[str, ...] = ("drift", "diff", "upstream", "generate", "fuzz")
+COMMANDS: tuple[str, ...] = (
+    "drift",
+    "diff",
+    "upstream",
+    "generate",
+    "fuzz",
+    "serve",
+    "contract",
+    "check_poller",
+)
 
 
 class Command(Protocol):
