@@ -244,7 +244,7 @@ class _Emulator:
             )
         if request.path == "/":
             return self._kendra(request)
-        match = _GRAPH_ROUTE.match(request.path)
+        match = _GRAPH_ROUTE.fullmatch(request.path)
         if match is None:
             if kendra:
                 return _kendra_error(404, "UnknownOperationException", "Kendra is served at POST /")
@@ -260,7 +260,7 @@ class _Emulator:
             )
             return Reply(reply.status, (*reply.headers, ("Allow", "GET, HEAD")), reply.body)
         version, principal, job = match.groups()
-        if not _PRINCIPAL.match(principal):
+        if not _PRINCIPAL.fullmatch(principal):
             return _graph_error(
                 400,
                 "Request_BadRequest",
@@ -351,7 +351,7 @@ class _Emulator:
 
     def _offset(self, service: str, token: str, size: int) -> int | None:
         """The offset a token of ours names (None: not ours, or past the end)."""
-        found = _TOKEN.match(token)
+        found = _TOKEN.fullmatch(token)
         if found is None:
             return None
         offset = int(found.group(1))
@@ -414,7 +414,7 @@ class _Emulator:
         ]
         if offset + size < len(jobs):
             host = request.headers.get("host", "")
-            if not _HOST.match(host):
+            if not _HOST.fullmatch(host):
                 return _graph_error(400, "BadRequest", "The Host header is missing or malformed")
             query = (
                 (f"$top={size}&" if top_values is not None else "")
@@ -496,7 +496,7 @@ def _addressable(doc: object, field_name: str, taken: set[str]) -> str | None:
     if not isinstance(doc, dict):
         return None
     ident = doc.get(field_name)
-    if isinstance(ident, str) and _ADDRESSABLE.match(ident) and ident not in taken:
+    if isinstance(ident, str) and _ADDRESSABLE.fullmatch(ident) and ident not in taken:
         return ident
     return None
 
