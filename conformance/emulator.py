@@ -178,6 +178,12 @@ _PRINCIPAL = re.compile(r"^[A-Za-z0-9._~-]{1,128}$")
 # What an id must look like to be addressable as one path segment unescaped.
 _ADDRESSABLE = re.compile(r"^[A-Za-z0-9._~-]{1,256}$")
 _HOST = re.compile(r"^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?$")
+# Id and IndexId as botocore's Kendra model constrains them (lengths; Smithy patterns, which are
+# searches, not anchored).
+_KENDRA_IDS = {
+    "Id": (1, 100, re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_-]*")),
+    "IndexId": (36, 36, re.compile(r"[a-zA-Z0-9][a-zA-Z0-9-]*")),
+}
 _TOKEN = re.compile(r"^([0-9]{1,7})\.([0-9a-f]{24})$")
 
 
@@ -443,10 +449,17 @@ class _Emulator:
         body = _json_object(request.body)
         if body is None:
             return _validation("The request body must be a JSON object")
-        for name, most in (("Id", 100), ("IndexId", 36)):
+        for name, (least, most, pattern) in _KENDRA_IDS.items():
             value = body.get(name)
-            if not isinstance(value, str) or not 1 <= len(value) <= most:
-                return _validation(f"{name} must be a string of 1 to {most} characters")
+            if (
+                not isinstance(value, str)
+                or not least <= len(value) <= most
+                or not pattern.search(value)
+            ):
+                size_text = f"{most}" if least == most else f"{least} to {most}"
+                return _validation(
+                    f"{name} must be a string of {size_text} characters matching {pattern.pattern}"
+                )
         size = self.page_size
         if "MaxResults" in body:
             requested = body["MaxResults"]
