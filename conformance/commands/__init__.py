@@ -21,6 +21,7 @@ COMMANDS: tuple[str, ...] = (
     "generate",
     "fuzz",
     "serve",
+    "openapi",
     "contract",
     "check_poller",
 )
