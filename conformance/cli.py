@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -18,7 +18,9 @@ from conformance import ConformanceError, Options
 from conformance.commands import inputs
 
 if TYPE_CHECKING:
+    from conformance import Checker, Result
     from conformance.commands import Command
+    from conformance.live import Call, Recorder, Settings
     from conformance.report import Reporter
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
@@ -42,7 +44,9 @@ exit codes:
      input that cannot be read, nothing to validate (no file matched, or none held
      a document; --allow-empty makes that 0), an --output that cannot be written,
      or a --schemas folder that cannot be used (missing, a file that is not JSON, a
-     $ref to no schema, a schema that does not compile)
+     $ref to no schema, a schema that does not compile); live (--url URL, no PATH):
+     a URL that gave no page to check (DNS, TLS, connection, timeout, an HTTP error
+     or throttling past --retries / --max-wait), the other URLs still checked
 """,
     "schemas": """\
 exit codes:
@@ -211,6 +215,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     # What to read and how, as every command that reads recorded traffic takes it.
     inputs.add_input_options(validate)
+    inputs.add_live_options(validate)
     validate.add_argument(
         "--format",
         choices=sorted(_FORMATS),
@@ -480,10 +485,21 @@ def _run(
 
     config = None
     options = Options()
+    failures: list[str] = []
+    recorder = None
     if args.examples:
         if args.files or args.schema:
             parser.error("--examples takes no PATH and no --schema")
         results = examples(_catalog(args.schemas))
+    elif inputs.is_live(args, parser):
+        options, config = inputs.input_options(args, parser, live=True)
+        calls, settings = inputs.live_calls(args)
+        checker = Checker(options, _catalog(args.schemas))
+        if args.record is not None:
+            from conformance.live import Recorder
+
+            recorder = Recorder(args.record)
+        results = _live(checker, calls, settings, recorder, failures)
     else:
         options, config = inputs.input_options(args, parser, alternative="--examples")
         # The catalog is loaded (and a --schemas folder checked) before anything is read.
@@ -501,20 +517,50 @@ def _run(
         )
         for fmt, stream in outputs
     ]
-    with Progress(sys.stderr) as progress:
-        for result in results:  # a stream: each result goes to every report, then is let go
-            for report in reports:
-                report.add(result)
-            progress.advance(result.documents)
+    try:
+        with Progress(sys.stderr) as progress:
+            for result in results:  # a stream: each result goes to every report, then is let go
+                for report in reports:
+                    report.add(result)
+                progress.advance(result.documents)
+    finally:
+        if recorder is not None:
+            recorder.close()
     # Every format decides the exit code alike (``Reporter``); the worst is taken all the same.
     code = max(report.finish() for report in reports)
     report = reports[0]
+    if failures:
+        # A URL that gave no page to check: the run is incomplete, whatever the pages said.
+        return EXIT_USAGE
     if report.empty and not report.allow_empty:
         print(
             f"conformance: error: {inputs.nothing_validated(args.files, options, report)}",
             file=sys.stderr,
         )
     return code
+
+
+def _live(
+    checker: Checker,
+    calls: list[Call],
+    settings: Settings,
+    recorder: Recorder | None,
+    failures: list[str],
+) -> Iterator[Result]:
+    """Results for every page of the live calls; a call that fails is said on stderr at once
+    (and kept in ``failures``: the run exits 2) and the next call goes on."""
+    from conformance.live import Failure, Page, fetch
+
+    for item in fetch(calls, settings):
+        if isinstance(item, Failure):
+            failures.append(str(item))
+            print(f"conformance: error: {item}", file=sys.stderr)
+        elif isinstance(item, Page):
+            if recorder is not None:
+                recorder.add(item)
+            yield checker.check(item.exchange, name=item.name)
+        else:
+            yield item.result
 
 
 def _color(out: TextIO, choice: str) -> bool:

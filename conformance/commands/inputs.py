@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from conformance import Catalog, Config, Options
@@ -125,7 +125,8 @@ def add_input_options(command: argparse.ArgumentParser) -> None:
         " are skipped and counted as 'URL not matched'. fnmatch rules: * matches anything,"
         " / included, ? one character, [?] a literal ?. JSON and NDJSON files are not affected."
         " Pages, scripts, images, preflights, redirects, bodiless and identity-provider"
-        " responses are skipped with or without it",
+        " responses are skipped with or without it. validate with no PATH: --url URL fetches"
+        " URL live instead, every page of it (see the live options)",
     )
     command.add_argument(
         "--allow-empty",
@@ -137,14 +138,18 @@ def add_input_options(command: argparse.ArgumentParser) -> None:
 
 
 def input_options(
-    args: argparse.Namespace, parser: argparse.ArgumentParser, alternative: str = ""
+    args: argparse.Namespace,
+    parser: argparse.ArgumentParser,
+    alternative: str = "",
+    live: bool = False,
 ) -> tuple[Options, Config | None]:
     """The run's ``Options`` from the input options and the nearest ``[tool.conformance]``
     (returned too: its ``strict`` is for the caller). No PATH is a usage error (exit 2), whose
-    message names ``alternative`` (``--examples``) when the command has one."""
+    message names ``alternative`` (``--examples``) when the command has one, unless the run is
+    ``live`` (its ``--url`` values are fetched, not a filter of recordings)."""
     from conformance import Globs, Options, find_config
 
-    if not args.files:
+    if not args.files and not live:
         parser.error(
             "give PATH arguments (files, folders or - for stdin)"
             + (f", or {alternative}" if alternative else "")
@@ -174,9 +179,173 @@ def input_options(
         max_depth=args.max_depth,
         max_kept=args.max_kept_findings,
         capture=args.capture or (config and config.capture) or "wire",
-        urls=tuple(args.urls or ()),
+        urls=() if live else tuple(args.urls or ()),
     )
     return options, config
+
+
+def add_live_options(command: argparse.ArgumentParser) -> None:
+    """The options of a live run (``validate --url URL`` with no PATH): credentials, the
+    request, limits and recording."""
+    group = command.add_argument_group(
+        "live services (--url URL with no PATH: fetch every page of URL and validate it)"
+    )
+    group.add_argument(
+        "--bearer-env",
+        metavar="VAR",
+        help="send 'Authorization: Bearer' with the token in the environment variable VAR"
+        " (Graph); a token is never taken on the command line, where the shell's history"
+        " would keep it. Sent to the URL's own origin only, over https or to loopback",
+    )
+    group.add_argument(
+        "--aws-target",
+        metavar="TARGET",
+        help="make an AWS JSON 1.1 call: POST with X-Amz-Target: TARGET and --data as"
+        " application/x-amz-json-1.1, paged by NextToken, e.g."
+        " AWSKendraFrontendService.ListDataSourceSyncJobs",
+    )
+    group.add_argument(
+        "--data",
+        metavar="JSON",
+        help="the request body (for --aws-target a JSON object, e.g."
+        ' \'{"Id": "...", "IndexId": "..."}\')',
+    )
+    group.add_argument(
+        "--method", metavar="METHOD", help="the HTTP method (default: GET, POST with --data)"
+    )
+    group.add_argument(
+        "--header",
+        action="append",
+        dest="headers",
+        metavar="'NAME: VALUE'",
+        help="an extra request header (repeatable); Authorization is refused: use --bearer-env",
+    )
+    group.add_argument(
+        "--sign",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="SigV4-sign AWS JSON calls with botocore's signer: auto (default) when botocore"
+        " (pip install 'sync-conformance[aws]') and AWS credentials are there, always (exit 2"
+        " if it cannot), never",
+    )
+    group.add_argument(
+        "--region",
+        metavar="REGION",
+        help="the AWS region to sign for (default: from the host, kendra.REGION.amazonaws.com,"
+        " then the AWS configuration)",
+    )
+    group.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=30.0,
+        metavar="S",
+        help="seconds to wait for a response's data (default: 30; connecting: 10)",
+    )
+    group.add_argument(
+        "--retries",
+        type=_retries,
+        default=3,
+        metavar="N",
+        help="times to retry a 429 or 503, waiting what Retry-After asks (default: 3)",
+    )
+    group.add_argument(
+        "--max-wait",
+        type=_seconds,
+        default=60.0,
+        metavar="S",
+        help="the longest Retry-After to honour; a longer one ends the call (default: 60)",
+    )
+    group.add_argument(
+        "--max-pages",
+        type=positive,
+        default=1000,
+        metavar="N",
+        help="pages to read of one URL at most; more is a finding (default: 1000)",
+    )
+    group.add_argument(
+        "--ca-bundle",
+        metavar="FILE",
+        help="verify TLS against the CA certificates in FILE (verification is always on)",
+    )
+    group.add_argument(
+        "--record",
+        type=Path,
+        metavar="DIR",
+        help="also write every page to DIR/cassette.yaml (a vcrpy cassette, for validate and"
+        " the pytest plugin) and DIR/bodies.ndjson, secrets redacted; both are replaced",
+    )
+
+
+_LIVE_ONLY = (
+    "bearer_env",
+    "aws_target",
+    "data",
+    "method",
+    "headers",
+    "region",
+    "ca_bundle",
+    "record",
+)
+
+
+def is_live(args: argparse.Namespace, parser: argparse.ArgumentParser) -> bool:
+    """Whether the run fetches live: ``--url`` and no PATH. A live option in a run over
+    recordings is a usage error (exit 2), since it would be ignored."""
+    live = bool(getattr(args, "urls", None)) and not args.files
+    if not live:
+        given = [name for name in _LIVE_ONLY if getattr(args, name, None) is not None]
+        if given:
+            option = "--" + given[0].replace("_", "-").removesuffix("s")
+            parser.error(
+                f"{option} is for live runs: give --url URL and no PATH (with PATH, --url is a"
+                " glob that picks recorded calls)"
+            )
+    return live
+
+
+def live_calls(args: argparse.Namespace) -> tuple[list[Any], Any]:
+    """The calls and settings of a live run (``conformance.live``); an ``InputError`` (exit 2)
+    says what is wrong with a URL, header or body."""
+    from conformance import live
+
+    calls = [
+        live.make_call(
+            url,
+            method=args.method,
+            headers=tuple(args.headers or ()),
+            data=args.data,
+            aws_target=args.aws_target,
+        )
+        for url in args.urls
+    ]
+    settings = live.Settings(
+        bearer_env=args.bearer_env,
+        sign=args.sign,
+        region=args.region,
+        timeout=args.timeout,
+        retries=args.retries,
+        max_wait=args.max_wait,
+        max_pages=args.max_pages,
+        max_body=args.max_body_size,
+        ca_bundle=args.ca_bundle,
+    )
+    return calls, settings
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if not 0 < value <= 24 * 3600:
+        raise argparse.ArgumentTypeError(f"expected seconds above 0 (at most a day), got {text!r}")
+    return value
+
+
+def _retries(text: str) -> int:
+    if not text.isdigit() or int(text) > 100:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to 100, got {text!r}")
+    return int(text)
 
 
 def load_catalog(directory: Path | None) -> Catalog:
