@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml  # noqa: F401  (imported once, before pytester runs; see test_plugin_http)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -62,6 +63,7 @@ KENDRA_JOB = {
         "DocumentsScanned": "12",
     },
 }
+pytest_plugins = ("pytester",)
 GRAPH_TYPE = "application/json;odata.metadata=minimal;charset=utf-8"
 LIST = "/beta/servicePrincipals/sp-1/synchronization/jobs"
 
@@ -611,6 +613,47 @@ def test_recorded_kendra_cassette_redacts_the_signature(
     assert "AWSKendraFrontendService.ListDataSourceSyncJobs" in text
     code, _, _ = run("validate", str(tmp_path / "cassette.yaml"))
     assert code == 0
+
+
+REPLAY = """
+import pytest
+import requests
+
+@pytest.mark.vcr
+@pytest.mark.conformance
+def test_recorded():
+    headers = {"X-Amz-Target": "AWSKendraFrontendService.ListDataSourceSyncJobs",
+               "Content-Type": "application/x-amz-json-1.1"}
+    first = requests.post("URL", headers=headers, data='{"Id": "a", "IndexId": "b"}').json()
+    body = '{"Id": "a", "IndexId": "b", "NextToken": "%s"}' % first["NextToken"]
+    second = requests.post("URL", headers=headers, data=body).json()
+    assert "NextToken" not in second
+"""
+
+
+def test_recorded_cassette_replays_under_the_plugin(
+    serve: Any, pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    """A recording is a pytest-recording cassette: a marked test replays it offline and its
+    responses are checked (here: both pages conform)."""
+    server = serve(kendra_pages(["t0", None]))
+    code, _, err = run(
+        "validate", "--url", server.url + "/", "--aws-target",
+        "AWSKendraFrontendService.ListDataSourceSyncJobs", "--data", '{"Id": "a", "IndexId": "b"}',
+        "--sign", "never", "--record", str(tmp_path / "rec"),
+    )  # fmt: skip
+    assert code == 0, err
+    server.running.close()
+    pytester.makepyfile(test_replay=REPLAY.replace("URL", server.url + "/"))
+    folder = pytester.mkdir("cassettes").joinpath("test_replay")
+    folder.mkdir()
+    folder.joinpath("test_recorded.yaml").write_text(
+        (tmp_path / "rec" / "cassette.yaml").read_text()
+    )
+    result = pytester.runpytest_subprocess(
+        "--record-mode=none", "--block-network", "-p", "no:cacheprovider"
+    )
+    result.assert_outcomes(passed=1)
 
 
 # --- Hostile answers ------------------------------------------------------------------------------
