@@ -33,7 +33,7 @@ from typing import IO, Literal
 
 from conformance import emulator, scenarios
 from conformance.errors import InputError
-from conformance.redaction import redact_text
+from conformance.redaction import REDACTED, SECRET_HEADERS, redact_text
 from conformance.report.base import visible
 
 # What is kept of each output stream: its last bytes.
@@ -57,8 +57,9 @@ class Run:
     """One scenario's run: what the poller did and the verdict on it.
 
     ``printed`` is its last non-empty stdout line (None: it printed nothing), ``expected`` the
-    scenario's right outcome; ``exit_code`` is None when it was killed or died of a signal
-    (``signal``); ``looped`` says why it was judged to loop (None: it did not)."""
+    scenario's right outcome, which counts only if it had been served (``saw_final``);
+    ``exit_code`` is None when it was killed or died of a signal (``signal``); ``looped`` says
+    why it was judged to loop (None: it did not)."""
 
     scenario: str
     expected: str
@@ -70,6 +71,8 @@ class Run:
     requests: int
     looped: str | None
     stderr: str | None
+    # Whether the final state had been served when the poller ended (a fault: always).
+    saw_final: bool = True
 
     @property
     def verdict(self) -> Verdict:
@@ -84,6 +87,8 @@ class Run:
             return "crashed" if self.exit_code else "wrong final state"
         if self.exit_code:
             return "crashed"
+        if not self.saw_final:
+            return "wrong final state"  # it ended before the job did: a guess is no answer
         return "pass" if self.printed == self.expected else "wrong final state"
 
     @property
@@ -102,7 +107,8 @@ class Run:
             tail = f"; stderr: {self.stderr}" if self.stderr else ""
             return f"crashed ({how}){tail}"
         if verdict == "wrong final state":
-            return f"printed {printed}, expected {self.expected}"
+            early = "" if self.saw_final else f" before {self.expected} was served"
+            return f"printed {printed}{early}, expected {self.expected}"
         return f"printed {printed}"
 
 
@@ -222,6 +228,7 @@ def run_one(
         requests=requests,
         looped=looped,
         stderr=_last_line(err.data()),
+        saw_final=play.scenario.fault is not None or play.terminal_at is not None,
     )
 
 
@@ -281,12 +288,25 @@ class _Tail:
         return bytes(self._kept[-OUTPUT_TAIL:])
 
 
+# A line that reads like a header (``Authorization: Bearer ...``), as a poller's debug log prints.
+_HEADER_LINE = re.compile(r"(?P<name>[A-Za-z][\w-]{0,60})\s*:\s*(?P<value>.*)")
+
+
+def _redacted(line: str) -> str:
+    """``line`` with secrets redacted: the value of a secret header's line (``Authorization:
+    Bearer ...``, which no token shape gives away), and what ``redact_text`` recognises."""
+    header = _HEADER_LINE.match(line)
+    if header is not None and header["name"].lower() in SECRET_HEADERS:
+        return f"{header['name']}: {REDACTED}"
+    return redact_text(line)
+
+
 def _last_line(data: bytes) -> str | None:
     """The last non-empty line, stripped, escaped, redacted and cut to ``LINE_LIMIT``."""
     for line in reversed(data.decode("utf-8", "replace").splitlines()):
         line = line.strip()
         if line:
-            shown = visible(redact_text(line))
+            shown = visible(_redacted(line))
             return shown if len(shown) <= LINE_LIMIT else shown[: LINE_LIMIT - 1] + "…"
     return None
 

@@ -131,6 +131,7 @@ def run(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) 
                     "requests": r.requests,
                     "looped": r.looped,
                     "stderr": r.stderr,
+                    "saw_final": r.saw_final,
                 }
                 for r in runs
             ],
