@@ -113,11 +113,18 @@ def _handler(app: App) -> type[BaseHTTPRequestHandler]:
         disable_nagle_algorithm = True
 
         def _serve(self) -> None:
+            if self.headers.get("Transfer-Encoding", "identity").lower() != "identity":
+                # A chunked body is not read here: refused, and the connection closed so that
+                # its bytes are never taken for the next request.
+                self._refuse(411, "LengthRequired", "send the body with a Content-Length")
+                return
             length = self.headers.get("Content-Length") or "0"
             size = int(length) if length.isascii() and length.isdigit() else -1
-            if size < 0 or size > MAX_REQUEST:
-                self._send(Reply(413, (("Content-Type", "text/plain"),), b"request too large\n"))
-                self.close_connection = True
+            if size < 0:
+                self._refuse(400, "BadRequest", "Content-Length must be a whole number")
+                return
+            if size > MAX_REQUEST:
+                self._refuse(413, "RequestTooLarge", f"bodies of up to {MAX_REQUEST} bytes")
                 return
             body = self.rfile.read(size) if size else b""
             parts = urlsplit(self.path)
@@ -131,13 +138,37 @@ def _handler(app: App) -> type[BaseHTTPRequestHandler]:
             try:
                 reply = app(request)
             except Exception as exc:  # the app's bug is the server's 500, not a dead thread
-                text = f"emulator error: {type(exc).__name__}\n".encode()
-                reply = Reply(500, (("Content-Type", "text/plain"),), text)
+                reply = _graph_error(
+                    500, "InternalServerError", f"emulator bug: {type(exc).__name__}"
+                )
             self._send(reply)
 
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _serve
+        def __getattr__(self, name: str) -> Callable[[], None]:
+            # Every method reaches the app, which answers 405 where a method is not served
+            # (the base class would answer 501 for any method without a do_ handler).
+            if name.startswith("do_"):
+                return self._serve
+            raise AttributeError(name)
+
+        def send_error(
+            self, code: int, message: str | None = None, explain: str | None = None
+        ) -> None:
+            """A request the base class cannot parse: a JSON error, 4xx (a version we do not
+            speak is the client's error here, not a 505), the connection closed. The request
+            line is not quoted back: its URL could carry a token."""
+            status = code if code < 500 else 400
+            phrase = self.responses.get(status, ("Bad Request",))[0]
+            self._refuse(status, "BadRequest", f"{phrase}: the request could not be read")
+
+        def _refuse(self, status: int, code: str, message: str) -> None:
+            self.close_connection = True
+            reply = _graph_error(status, code, message)
+            self._send(Reply(reply.status, (*reply.headers, ("Connection", "close")), reply.body))
 
         def _send(self, reply: Reply) -> None:
+            # HTTP/0.9 had no status line; a client today reads one, so every reply has one.
+            if self.request_version == "HTTP/0.9":
+                self.request_version = "HTTP/1.0"
             self.send_response(reply.status)
             names = {k.lower() for k, _ in reply.headers}
             for name, value in reply.headers:

@@ -475,3 +475,72 @@ def test_a_port_in_use_is_a_clear_error_and_exit_2(capsys: pytest.CaptureFixture
     assert f"cannot serve on 127.0.0.1:{port}" in err
     assert "--port" in err
     assert "Traceback" not in err
+
+
+_TOKENS = st.sampled_from(["GET", "POST", "HEAD", "OPTIONS", "BREW", "get", "", "G\x00T"])
+_TARGETS = st.sampled_from([JOBS, "/", "*", "http://x/", "/%zz?$top=%ff", "/" + "a" * 70000])
+_VERSIONS = st.sampled_from(["HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/9", "HTTP/1.1x", ""])
+_LINES = st.lists(
+    st.sampled_from(
+        [
+            "Content-Length: 5",
+            "Content-Length: -1",
+            "Content-Length: ²",
+            "Content-Length: 99999999999",
+            "Transfer-Encoding: chunked",
+            "X-Amz-Target: " + KENDRA_TARGET,
+            "Host: 127.0.0.1",
+            "no colon",
+            " folded",
+        ]
+    )
+    | st.text(st.characters(blacklist_characters="\r\n"), max_size=30),
+    max_size=5,
+)
+
+
+def _raw_request(method: str, target: str, version: str, lines: list[str], body: bytes) -> bytes:
+    head = " ".join(part for part in (method, target, version) if part)
+    text = "\r\n".join([head, *lines]) + "\r\n\r\n"
+    return text.encode("utf-8", "surrogatepass") + body
+
+
+@pytest.fixture(scope="module")
+def raw_server() -> Iterator[Running]:
+    """One emulator for the raw-bytes test: Hypothesis calls the test many times."""
+    with start(emulator_app(seed=0, jobs=5)) as running:
+        yield running
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    request=st.one_of(
+        st.builds(_raw_request, _TOKENS, _TARGETS, _VERSIONS, _LINES, st.binary(max_size=20)),
+        st.binary(max_size=200),
+    )
+)
+def test_the_server_answers_any_bytes_with_a_4xx_or_less_never_a_5xx(
+    raw_server: Running, request: bytes
+) -> None:
+    """Whatever bytes arrive (bad request lines, methods, versions, lengths, chunked bodies),
+    the server answers below 500 with a JSON body, or closes without a word."""
+    with socket.create_connection((raw_server.host, raw_server.port), timeout=TIMEOUT) as conn:
+        conn.sendall(request)
+        conn.shutdown(socket.SHUT_WR)
+        data = b""
+        while chunk := conn.recv(65536):
+            data += chunk
+    if not data:
+        return
+    status_line, _, rest = data.partition(b"\r\n")
+    assert status_line.startswith(b"HTTP/1."), data[:200]
+    status = int(status_line.split()[1])
+    assert status < 500, data[:300]
+    head, _, body = rest.partition(b"\r\n\r\n")
+    if body and b"HEAD" not in request.split(b" ", 1)[0]:
+        length = next(
+            int(line.split(b":", 1)[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
+        json.loads(body[:length])
