@@ -40,12 +40,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import requests
+
 from conformance.errors import ConformanceError, InputError
 from conformance.openapi import AWS_JSON, SERVICES, Service, describe
 from conformance.redaction import redact_header, redact_text, redact_url
 
 if TYPE_CHECKING:
-    import requests
     import schemathesis
     from schemathesis.specs.openapi.schemas import OpenApiSchema
 
@@ -70,6 +71,12 @@ ENGINE_CHECK = "conformance"
 # A failure's message is cut here: a hostile server's body is quoted in it.
 MAX_MESSAGE = 2000
 DEFAULT_TIMEOUT = 10.0
+# A response body past this is not read: these endpoints send pages of a few kilobytes.
+MAX_BODY = 16 * 1024 * 1024
+
+
+class BodyTooLarge(requests.RequestException):
+    """A response body past ``MAX_BODY``: not read further, a failure of its request."""
 
 
 class ServerUnreachable(ConformanceError):
@@ -194,7 +201,6 @@ def run(
 ) -> ContractReport:
     """Contract-test the server at ``base_url`` (see the module); a ``ServerUnreachable`` when
     it does not answer, an ``InputError`` for a bad URL or service name."""
-    import requests
 
     base_url = check_base_url(base_url)
     for service in services:
@@ -203,8 +209,10 @@ def run(
     if max_examples < 1:
         raise InputError("--max-examples must be 1 or more")
     sent_headers = dict(headers or {})
+    _credentials_safe(base_url, sent_headers)
     session = requests.Session()
     session.trust_env = False  # no proxy or .netrc credentials the user did not give
+    session.hooks["response"].append(_capped)
     try:
         _reach(session, base_url, timeout)
         runner = _Runner(base_url, session, sent_headers, timeout, catalog)
@@ -222,6 +230,27 @@ def run(
     )
 
 
+def _credentials_safe(base_url: str, headers: Mapping[str, str]) -> None:
+    """Credentials travel over https, or to this machine: plain http elsewhere is an
+    ``InputError``, since anyone on the path could read them."""
+    import ipaddress
+
+    secret = [name for name, value in headers.items() if redact_header(name, value) != value]
+    parts = urlsplit(base_url)
+    if not secret or parts.scheme == "https":
+        return
+    host = parts.hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise InputError(
+            f"{secret[0]} would be sent in clear text to {host}: use an https:// --base-url"
+            " (credentials go over plain http to loopback only)"
+        )
+
+
 def _unreachable(base_url: str, exc: BaseException) -> str:
     reason = _reason(exc)
     return (
@@ -232,7 +261,6 @@ def _unreachable(base_url: str, exc: BaseException) -> str:
 
 def _reason(exc: BaseException) -> str:
     """What went wrong at the transport, in a few words, from the innermost cause."""
-    import requests
 
     text = str(exc).lower()
     if isinstance(exc, requests.Timeout):
@@ -250,9 +278,29 @@ def _reason(exc: BaseException) -> str:
     return "the connection failed"
 
 
+def _capped(response: requests.Response, *args: Any, **kwargs: Any) -> requests.Response:
+    """Read the body here, at most ``MAX_BODY`` bytes: a hostile server's endless body ends
+    the request, not the run's memory. (A response hook runs before requests reads a body.)"""
+
+    length = response.headers.get("Content-Length", "")
+    if length.isdigit() and int(length) > MAX_BODY:
+        response.close()
+        raise BodyTooLarge(f"Response body of {length} bytes, past the {MAX_BODY} read")
+    try:
+        data = response.raw.read(MAX_BODY + 1, decode_content=True)
+    except Exception as exc:  # urllib3's protocol and decoding errors, as requests raises them
+        response.close()
+        raise requests.ConnectionError(exc) from None
+    if len(data) > MAX_BODY:
+        response.close()
+        raise BodyTooLarge(f"Response body past the {MAX_BODY} bytes read")
+    response._content = data
+    response._content_consumed = True
+    return response
+
+
 def _reach(session: requests.Session, base_url: str, timeout: float) -> None:
     """One plain request first: a server that does not answer is exit 2, not a failed check."""
-    import requests
 
     try:
         session.get(base_url + "/", timeout=timeout, allow_redirects=False).close()
@@ -352,22 +400,21 @@ class _Runner:
         bodies: Mapping[str, str],
     ) -> None:
         """Send one case and check its response; failures are recorded, never raised."""
-        import requests
         from schemathesis.core.failures import FailureGroup
 
         if self.unreachable is not None:
             return
+        reproducer = self._reproducer(case)
         try:
             response = case.call(
                 session=self.session, headers=dict(self.headers), timeout=self.timeout
             )
         except requests.RequestException as exc:
-            self.unreachable = _unreachable(self.base_url, exc)
+            self._no_response(service, label, exc, reproducer)
             return
         with self._lock:
             self.requests[label] = self.requests.get(label, 0) + 1
         status = int(response.status_code)
-        reproducer = self._reproducer(case)
         for function in checks:
             try:
                 case.validate_response(response, checks=[function], headers=dict(self.headers))
@@ -377,6 +424,25 @@ class _Runner:
         schema_name = bodies.get(str(status))
         if schema_name is not None:
             self._engine(service, label, status, schema_name, response.content, reproducer)
+
+    def _no_response(
+        self, service: str, label: str, exc: requests.RequestException, reproducer: str
+    ) -> None:
+        """A request that got no (whole) response: a failure of that request when the server
+        still answers others, the end of the run (exit 2) when it does not."""
+        with self._lock:
+            self.requests[label] = self.requests.get(label, 0) + 1
+        if isinstance(exc, BodyTooLarge):
+            title, check = str(exc), ENGINE_CHECK
+        else:
+            try:
+                _reach(self.session, self.base_url, self.timeout)
+            except ServerUnreachable as gone:
+                self.unreachable = str(gone)
+                return
+            title, check = f"No response: {_reason(exc)}", "not_a_server_error"
+        key = (service, label, check, title)
+        self._add(key, ContractFailure(service, label, check, None, title, "", reproducer))
 
     def _engine(
         self,

@@ -11,12 +11,15 @@ import copy
 import io
 import json
 import socket
+import socketserver
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from conformance import cli, default_catalog, strategies
+from conformance.contract import MAX_BODY
 from conformance.emulator import (
     GRAPH_CONTENT_TYPE,
     KENDRA_CONTENT_TYPE,
@@ -313,3 +316,69 @@ def test_hostile_bytes_from_a_server_are_reported_never_crash() -> None:
     assert served["graph"] >= 20
     assert served["kendra"] >= 20
     assert "distinct failures" in text.splitlines()[-1]
+
+
+class _Dropper(socketserver.BaseRequestHandler):
+    """Answers GET with a Graph 404 and closes a POST's connection without a response."""
+
+    def handle(self) -> None:
+        data = b""
+        while b"\r\n\r\n" not in data and len(data) < 65536:
+            chunk = self.request.recv(4096)
+            if not chunk:
+                return
+            data += chunk
+        if data.startswith(b"POST"):
+            return  # the connection closes with no response
+        body = b'{"error": {"code": "NotFound", "message": "no"}}'
+        self.request.sendall(
+            b"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nConnection: close\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+
+
+def test_a_dropped_connection_is_a_failure_not_an_unreachable_server() -> None:
+    """A server that answers, but closes one operation's connections without a response,
+    fails that operation (exit 1, no status), and the run goes on."""
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Dropper)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        code, failures = _failures(url, "--service", "kendra")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert code == 1
+    assert [(f["operation"], f["check"], f["status"]) for f in failures] == [
+        ("POST /", "not_a_server_error", None)
+    ]
+    assert failures[0]["title"].startswith("No response:")
+
+
+def test_a_huge_body_is_not_read() -> None:
+    """A body past the cap (by Content-Length) fails its request without being read."""
+    huge = b" " * (MAX_BODY + 1)
+
+    def kendra(request: Request) -> Reply:
+        return Reply(200, (("Content-Type", KENDRA_CONTENT_TYPE),), huge)
+
+    with start(_app(kendra=kendra)) as running:
+        code, failures = _failures(running.url, "--service", "kendra", "--max-examples", "2")
+    assert code == 1
+    assert any("past the" in f["title"] for f in failures)
+
+
+def test_a_token_is_never_sent_in_clear_text_elsewhere(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--bearer-env with a plain-http URL of another host is exit 2 before any request."""
+    monkeypatch.setenv("CONTRACT_TOKEN", TOKEN)
+    code, _ = _contract("http://graph.example.invalid", "--bearer-env", "CONTRACT_TOKEN")
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "clear text" in err
+    assert TOKEN not in err
