@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import threading
 import uuid
 from collections.abc import Mapping
@@ -81,6 +82,10 @@ class Scenario:
     steps: tuple[Step, ...]
     fault: str | None = None
     expect: Expect = "clean"
+    # Graph: the jobs the list call's first page holds before the job (on the page its
+    # ``@odata.nextLink`` points at, with this ``$skiptoken``).
+    listed_before: tuple[dict[str, Any], ...] = ()
+    skiptoken: str = ""
 
     @property
     def kind(self) -> str:
@@ -113,7 +118,9 @@ class Scenario:
                 found.append(("kendra.ListDataSourceSyncJobsResponse", page.body()))
             if step.job is not None:
                 found.append(("graph.synchronizationJob", step.job))
-                found.append(("graph.synchronizationJobCollection", _collection(self, step.job)))
+                for token in ("", self.skiptoken):
+                    listed = _collection(self, step.job, token, "http://127.0.0.1:8080")
+                    found.append(("graph.synchronizationJobCollection", listed))
         return found
 
 
@@ -271,6 +278,8 @@ class _Graph:
         job = f"AWSSSO.{tenant}.{uuid.UUID(int=rng.getrandbits(128), version=4)}"
         self.ids = {"service_principal_id": sp, "job_id": job}
         self.minute = 10 + rng.randrange(40)
+        self.other_id = f"Ad2Aad.{tenant}.{uuid.UUID(int=rng.getrandbits(128), version=4)}"
+        self.skiptoken = f"{rng.getrandbits(128):032x}"
 
     def at(self, step: int, second: int = 0) -> str:
         """A date-time of the job's life: Graph's 7 fractional digits, UTC."""
@@ -370,18 +379,39 @@ def _graph(name: str, description: str, seed: int, variant: str) -> Scenario:
         expect = "drift"
     elif variant == "empty-dates":
         expect = "violation"
-    return Scenario(name, "graph", description, g.ids, tuple(steps), expect=expect)
+    other = {**g.job("Active", 0), "id": g.other_id, "templateId": "Ad2Aad"}
+    return Scenario(
+        name,
+        "graph",
+        description,
+        g.ids,
+        tuple(steps),
+        expect=expect,
+        listed_before=(other,),
+        skiptoken=g.skiptoken,
+    )
 
 
-def _collection(scenario: Scenario, job: dict[str, Any]) -> dict[str, Any]:
+def _collection(
+    scenario: Scenario, job: dict[str, Any], skiptoken: str, origin: str
+) -> dict[str, Any]:
+    """A page of the jobs list: the first (``skiptoken`` empty) holds the other jobs and links
+    to the next, which holds the job."""
     sp = scenario.ids["service_principal_id"]
-    return {
+    page: dict[str, Any] = {
         "@odata.context": (
             f"https://graph.microsoft.com/beta/$metadata#servicePrincipals('{sp}')"
             "/synchronization/jobs"
         ),
         "value": [job],
     }
+    if scenario.listed_before and not skiptoken:
+        page["value"] = [dict(other) for other in scenario.listed_before]
+        page["@odata.nextLink"] = (
+            f"{origin}/beta/servicePrincipals/{sp}/synchronization/jobs"
+            f"?$skiptoken={scenario.skiptoken}"
+        )
+    return page
 
 
 # --- the table of scenarios ---------------------------------------------------------------------
@@ -511,15 +541,31 @@ class Play:
             return _graph_error(404, "Request_ResourceNotFound", "Resource does not exist.")
         if request.method not in ("GET", "HEAD"):
             return _graph_error(405, "Request_BadRequest", f"{request.method} is not served here")
-        job = self._step(advance=True).job
+        skiptoken = (request.query.get("$skiptoken") or [""])[0] if path == base else ""
+        if skiptoken and skiptoken != self.scenario.skiptoken:
+            return _graph_error(400, "Request_BadRequest", "the $skiptoken is not valid")
+        # A next page of the list shows the same moment as the first: not a poll.
+        job = self._step(advance=not skiptoken).job
         assert job is not None  # a Graph scenario's steps all hold the job
-        document = job if path != base else _collection(self.scenario, job)
-        return Reply(200, (("Content-Type", GRAPH_JSON),), _dump(document))
+        if path != base:
+            return Reply(200, (("Content-Type", GRAPH_JSON),), _dump(job))
+        page = _collection(self.scenario, job, skiptoken, _origin(request))
+        return Reply(200, (("Content-Type", GRAPH_JSON),), _dump(page))
 
 
 def app(name: str, seed: int = 0) -> App:
     """The app that serves scenario ``name`` (a ``Play``: it counts what it served)."""
     return Play(scenario(name, seed))
+
+
+# What a Host header may hold to be echoed in a link: a name or address and a port.
+_HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](:[0-9]{1,5})?")
+
+
+def _origin(request: Request) -> str:
+    """The origin links point at: the Host the client used, if it is a plain host[:port]."""
+    host = request.headers.get("host", "")
+    return f"http://{host}" if _HOST.fullmatch(host) else "http://127.0.0.1"
 
 
 def _dump(document: Any) -> bytes:

@@ -227,3 +227,17 @@ def test_last_line_of_any_bytes_is_one_short_printable_line(data: bytes) -> None
         assert len(line) <= pollers.LINE_LIMIT
         assert "\n" not in line
         assert "\r" not in line
+
+
+def test_help_lists_every_scenario_and_groups_expand_in_table_order() -> None:
+    """--help names each scenario; all, kendra and graph expand to the table's names, in order."""
+    from conformance.commands import check_poller
+
+    assert check_poller.EPILOG.split("exit codes:")[0].split()[8:] == list(scenarios.NAMES)
+    assert pollers.expand(["graph-new-reason", "all"]) == scenarios.NAMES
+    assert pollers.expand(["graph", "kendra-stop"]) == (
+        "kendra-stop",
+        "graph-quarantine",
+        "graph-empty-dates",
+        "graph-new-reason",
+    )

@@ -126,7 +126,8 @@ def test_failed_job_has_error_code_and_message_only_when_the_scenario_says() -> 
 
 
 def test_graph_job_and_list_over_http() -> None:
-    """GET of the job walks its life; the list call holds the job in value."""
+    """GET of the job walks its life; the list's first page holds another job and an
+    @odata.nextLink to the page with the job, which shows the same moment (not a poll)."""
     play = scenarios.Play(scenarios.scenario("graph-quarantine"))
     ids = play.scenario.ids
     with emulator.start(play) as server:
@@ -136,12 +137,20 @@ def test_graph_job_and_list_over_http() -> None:
             requests.get(f"{base}/{ids['job_id']}", timeout=10).json()["status"]["code"]
             for _ in range(3)
         ]
-        listed = requests.get(base, timeout=10)
+        first = requests.get(base, timeout=10)
+        second = requests.get(first.json()["@odata.nextLink"], timeout=10).json()
+        bad = requests.get(base, params={"$skiptoken": "x"}, timeout=10)
     assert codes == ["NotRun", "Quarantine", "Quarantine"]
-    document = listed.json()
-    assert listed.headers["Content-Type"].startswith("application/json")
-    assert document["value"][0]["status"]["code"] == "Active"
-    assert "@odata.context" in document
+    assert first.headers["Content-Type"].startswith("application/json")
+    [other] = first.json()["value"]
+    assert other["id"] != ids["job_id"]
+    assert first.json()["@odata.nextLink"].startswith(base + "?$skiptoken=")
+    [job] = second["value"]
+    assert (job["id"], job["status"]["code"]) == (ids["job_id"], "Active")
+    assert "@odata.nextLink" not in second
+    assert play.polls == 4
+    assert bad.status_code == 400
+    assert bad.json()["error"]["code"] == "Request_BadRequest"
 
 
 def test_requests_that_do_not_fit_get_the_service_error_envelope() -> None:
@@ -179,10 +188,18 @@ _REQUESTS = st.builds(
     path=st.one_of(
         st.just("/"),
         st.just("/beta/servicePrincipals/x/synchronization/jobs"),
+        st.builds(
+            lambda sp, tail: f"/beta/servicePrincipals/{sp}/synchronization/jobs{tail}",
+            st.sampled_from([scenarios.scenario("graph-quarantine").ids["service_principal_id"]]),
+            st.sampled_from(["", "/", "/x"]),
+        ),
         st.text(max_size=40).map(lambda t: "/" + t),
     ),
+    query=st.dictionaries(
+        st.sampled_from(["$skiptoken", "$select", ""]), st.lists(st.text(max_size=6), max_size=2)
+    ),
     headers=st.dictionaries(
-        st.sampled_from(["x-amz-target", "content-type", "authorization"]),
+        st.sampled_from(["x-amz-target", "content-type", "authorization", "host"]),
         st.one_of(st.just(scenarios.KENDRA_TARGET), st.text(max_size=20)),
         max_size=3,
     ),
