@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -115,6 +116,21 @@ def test_graph_pages_without_top_use_the_page_size_and_v1_0_works(server: Runnin
     assert "/v1.0/" in v1[0]["@odata.nextLink"]
     assert "/v1.0/" in v1[0]["@odata.context"]
     assert v1[0]["@odata.nextLink"].startswith(server.url + "/v1.0/")
+
+
+def test_next_link_is_built_from_the_host_header(server: Running) -> None:
+    """nextLink names the host the client asked for; a malformed Host is a 400, and HEAD
+    answers the headers of GET without a body."""
+    reply = requests.get(server.url + JOBS, headers={"Host": "graph.test:8443"}, timeout=TIMEOUT)
+    assert reply.json()["@odata.nextLink"].startswith("http://graph.test:8443/beta/")
+    reply = requests.get(server.url + JOBS, headers={"Host": "a b/c"}, timeout=TIMEOUT)
+    assert _graph_error(reply, 400) == "BadRequest"
+    head = requests.head(server.url + JOBS, timeout=TIMEOUT)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert int(head.headers["Content-Length"]) == len(
+        requests.get(server.url + JOBS, timeout=TIMEOUT).content
+    )
 
 
 def test_kendra_pages_validate_and_reach_every_job_once(server: Running) -> None:
@@ -292,12 +308,18 @@ def _crawl(url: str) -> list[bytes]:
 
 
 def test_the_same_seed_serves_the_same_bytes_after_a_restart() -> None:
-    """Two servers of one seed, one after the other, serve byte-identical pages; another seed
-    serves other pages."""
+    """Two servers of one seed, one after the other, serve byte-identical pages (the second a
+    ``conformance serve`` process with another hash seed); another seed serves other pages."""
     with start(emulator_app(mode="drifted", seed=5, jobs=20)) as running:
         first = _crawl(running.url)
-    with start(emulator_app(mode="drifted", seed=5, jobs=20)) as running:
-        again = _crawl(running.url)
+    process, url, _ = _serve(
+        "--mode", "drifted", "--seed", "5", "--jobs", "20", env={"PYTHONHASHSEED": "123"}
+    )
+    try:
+        again = _crawl(url)
+    finally:
+        process.terminate()
+        process.communicate(timeout=TIMEOUT)
     with start(emulator_app(mode="drifted", seed=6, jobs=20)) as running:
         other = _crawl(running.url)
 
@@ -412,13 +434,16 @@ _APPS = [
 ]
 
 
-def _serve(*options: str) -> tuple[subprocess.Popen[str], str, str]:
+def _serve(
+    *options: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], str, str]:
     """The command started with ``--port 0``, its URL (from the first line) and its banner."""
     process = subprocess.Popen(
         [sys.executable, "-m", "conformance", "serve", "--port", "0", *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, **(env or {})},
     )
     assert process.stdout is not None
     first = process.stdout.readline()
