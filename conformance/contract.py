@@ -152,6 +152,18 @@ class ContractReport:
             lines.extend(f"  {line}" if line else "" for line in failure.message.splitlines())
             lines.append(f"  reproduce: {failure.reproducer}")
             lines.append("")
+        if self.failures:
+            # The tally, for a long report: which checks failed where, and how often.
+            tally: dict[tuple[str, str], int] = {}
+            for failure in self.failures:
+                key = (failure.operation, failure.check)
+                tally[key] = tally.get(key, 0) + 1
+            width = max(len(operation) for operation, _ in tally)
+            lines.append("distinct failures by operation and check:")
+            lines.extend(
+                f"  {operation:<{width}}  {check}: {count}"
+                for (operation, check), count in tally.items()
+            )
         sent = sum(self.requests.values())
         operations = len(self.requests)
         summary = (
