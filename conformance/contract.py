@@ -377,7 +377,7 @@ class _Runner:
         from schemathesis import GenerationMode
         from schemathesis.core.result import Ok
 
-        schema = _load(describe(service, self.catalog), self.base_url, self.timeout)
+        schema = load_schema(describe(service, self.catalog), self.base_url, self.timeout)
         for result in schema.get_all_operations():
             if not isinstance(result, Ok):
                 # The description is ours: an operation schemathesis cannot read is our bug.
@@ -587,14 +587,23 @@ def _register_aws_json() -> None:
     _registered = True
 
 
-def _load(description: dict[str, Any], base_url: str, timeout: float) -> OpenApiSchema:
-    """The description as a schemathesis schema, sending to ``base_url``. Built from a fresh
-    configuration: a ``schemathesis.toml`` in the working folder changes nothing here."""
+def load_schema(description: dict[str, Any], base_url: str, timeout: float) -> OpenApiSchema:
+    """The description as a schemathesis schema that sends to ``base_url``, AWS JSON 1.1
+    registered. Built from a fresh configuration: a ``schemathesis.toml`` in the working folder
+    changes nothing here. Any warning schemathesis has about the description (a media type it
+    cannot read, whose checks it would skip without a word) is a ``ConformanceError``: what
+    the run cannot check must not pass as checked."""
     import schemathesis
 
     _register_aws_json()
     schema = schemathesis.openapi.from_dict(description, config=schemathesis.Config())
     schema.config.update(base_url=base_url, request_timeout=timeout)
+    problems = list(schema.iter_schema_warnings())
+    if problems:
+        raise ConformanceError(
+            "schemathesis would not check all of the description: "
+            + "; ".join(str(p) for p in problems[:3])
+        )
     return schema
 
 

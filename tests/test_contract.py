@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from conformance import cli, default_catalog, strategies
-from conformance.contract import MAX_BODY
+from conformance.contract import MAX_BODY, load_schema
 from conformance.emulator import (
     GRAPH_CONTENT_TYPE,
     KENDRA_CONTENT_TYPE,
@@ -29,6 +29,7 @@ from conformance.emulator import (
     emulator_app,
     start,
 )
+from conformance.openapi import SERVICES, describe
 
 TOKEN = "sekrit-bearer-0123456789abcdefghijklmnop"
 GRAPH_JOB: dict[str, Any] = default_catalog().schema("graph.synchronizationJob")["examples"][0]
@@ -219,7 +220,15 @@ def test_a_bearer_token_never_appears_in_the_output(
     monkeypatch.setenv("CONTRACT_TOKEN", TOKEN)
     with start(_app(kendra=kendra)) as running:
         outputs = [
-            _contract(running.url, "--bearer-env", "CONTRACT_TOKEN", "--format", form)
+            _contract(
+                running.url,
+                "--service",
+                "kendra",
+                "--bearer-env",
+                "CONTRACT_TOKEN",
+                "--format",
+                form,
+            )
             for form in ("text", "json")
         ]
     assert f"Bearer {TOKEN}" in seen
@@ -252,6 +261,42 @@ def test_headers_are_sent_and_authorization_is_refused(
     err = capsys.readouterr().err
     assert "--bearer-env" in err
     assert TOKEN not in err
+
+
+def test_kendra_requests_are_sent_as_aws_json() -> None:
+    """Generated Kendra bodies go out as JSON under application/x-amz-json-1.1 (a serializer
+    is registered), the positive ones with Id and IndexId as botocore's model bounds them."""
+    sent: list[tuple[str, Any]] = []
+
+    def kendra(request: Request) -> Reply:
+        try:
+            body = json.loads(request.body)
+        except ValueError:
+            body = None
+        sent.append((request.headers.get("content-type", ""), body))
+        reply = json.dumps({"History": []}).encode()
+        return Reply(200, (("Content-Type", KENDRA_CONTENT_TYPE),), reply)
+
+    with start(_app(kendra=kendra)) as running:
+        _contract(running.url, "--service", "kendra")
+    assert {content_type for content_type, _ in sent} == {KENDRA_CONTENT_TYPE}
+    positive = [
+        body
+        for _, body in sent
+        if isinstance(body, dict)
+        and isinstance(body.get("Id"), str)
+        and isinstance(body.get("IndexId"), str)
+    ]
+    assert positive
+    assert all(len(body["IndexId"]) == 36 for body in positive[:4])
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_schemathesis_has_no_warning_about_a_description(service: str) -> None:
+    """Loaded as the run loads them, schemathesis can read every media type of the
+    descriptions (no MissingDeserializerWarning: the AWS JSON checks are not skipped)."""
+    schema = load_schema(describe(service), "http://127.0.0.1:9", 1.0)
+    assert list(schema.iter_schema_warnings()) == []
 
 
 @pytest.mark.parametrize(
