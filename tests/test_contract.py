@@ -17,9 +17,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conformance import cli, default_catalog, strategies
-from conformance.contract import MAX_BODY, load_schema
+from conformance.contract import MAX_BODY, check_base_url, load_schema
 from conformance.emulator import (
     GRAPH_CONTENT_TYPE,
     KENDRA_CONTENT_TYPE,
@@ -29,6 +31,7 @@ from conformance.emulator import (
     emulator_app,
     start,
 )
+from conformance.errors import InputError
 from conformance.openapi import SERVICES, describe
 
 TOKEN = "sekrit-bearer-0123456789abcdefghijklmnop"
@@ -427,3 +430,45 @@ def test_a_token_is_never_sent_in_clear_text_elsewhere(
     assert code == 2
     assert "clear text" in err
     assert TOKEN not in err
+
+
+@settings(max_examples=60, deadline=None)
+@given(url=st.text(max_size=60) | st.builds("http://{}".format, st.text(max_size=40)))
+def test_any_base_url_is_taken_or_refused_with_input_error(url: str) -> None:
+    """check_base_url takes any text: an http(s) URL with a host back without its trailing
+    slash, anything else an InputError, never another exception."""
+    checked: str | None = None
+    try:
+        checked = check_base_url(url)
+    except InputError as exc:
+        message = str(exc)
+    if checked is None:
+        assert "--base-url" in message
+    else:
+        assert checked.startswith(("http://", "https://"))
+        assert not checked.endswith("/")
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(line=st.text(max_size=80))
+def test_any_header_option_is_exit_2_without_a_traceback(
+    line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Whatever --header holds, against a closed port the run ends in exit 2 (a usage error
+    or the server unreachable), with a message and no traceback."""
+    url = f"http://127.0.0.1:{_closed_port}"
+    try:
+        code = cli.main(["contract", "--base-url", url, f"--header={line}"], io.StringIO())
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Traceback" not in err
+    assert "error:" in err
+
+
+_closed_port = _free_port()
