@@ -49,6 +49,21 @@ _PLACEHOLDER = re.compile(
     r"\{(url|scenario|id|index_id|execution_id|service_principal_id|job_id)\}"
 )
 
+# The variables a run sets: the placeholders' values, and the poll interval.
+_ENVIRONMENT = tuple(
+    f"CONFORMANCE_{name.upper()}"
+    for name in (
+        "url",
+        "scenario",
+        "id",
+        "index_id",
+        "execution_id",
+        "service_principal_id",
+        "job_id",
+        "poll_interval",
+    )
+)
+
 Verdict = Literal["pass", "looped", "crashed", "wrong final state"]
 
 
@@ -189,9 +204,8 @@ def run_one(
     with emulator.start(play) as server:
         fields = {"url": server.url, "scenario": name, **play.scenario.ids}
         env = dict(os.environ)
-        for key in list(env):
-            if key.startswith("CONFORMANCE_"):
-                del env[key]  # the ids of another run must not leak into this one
+        for key in _ENVIRONMENT:
+            env.pop(key, None)  # the ids of the other API's scenarios mean nothing here
         env.update({f"CONFORMANCE_{k.upper()}": v for k, v in fields.items()})
         env["CONFORMANCE_POLL_INTERVAL"] = poll_interval
         began = time.monotonic()
