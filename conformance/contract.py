@@ -34,13 +34,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
 from conformance.errors import ConformanceError, InputError
 from conformance.openapi import AWS_JSON, SERVICES, Service, describe
@@ -213,7 +213,6 @@ def run(
 ) -> ContractReport:
     """Contract-test the server at ``base_url`` (see the module); a ``ServerUnreachable`` when
     it does not answer, an ``InputError`` for a bad URL or service name."""
-
     base_url = check_base_url(base_url)
     for service in services:
         if service not in SERVICES:
@@ -273,7 +272,6 @@ def _unreachable(base_url: str, exc: BaseException) -> str:
 
 def _reason(exc: BaseException) -> str:
     """What went wrong at the transport, in a few words, from the innermost cause."""
-
     text = str(exc).lower()
     if isinstance(exc, requests.Timeout):
         return "no answer within the timeout"
@@ -281,6 +279,7 @@ def _reason(exc: BaseException) -> str:
         "name or service not known" in text
         or "nodename nor servname" in text
         or "getaddrinfo" in text
+        or "failed to resolve" in text
     ):
         return "the host name does not resolve"
     if "refused" in text:
@@ -293,13 +292,15 @@ def _reason(exc: BaseException) -> str:
 def _capped(response: requests.Response, *args: Any, **kwargs: Any) -> requests.Response:
     """Read the body here, at most ``MAX_BODY`` bytes: a hostile server's endless body ends
     the request, not the run's memory. (A response hook runs before requests reads a body.)"""
-
     length = response.headers.get("Content-Length", "")
     if length.isdigit() and int(length) > MAX_BODY:
         response.close()
         raise BodyTooLarge(f"Response body of {length} bytes, past the {MAX_BODY} read")
     try:
         data = response.raw.read(MAX_BODY + 1, decode_content=True)
+    except urllib3.exceptions.ReadTimeoutError:
+        response.close()
+        raise requests.ReadTimeout("the body did not arrive within the timeout") from None
     except Exception as exc:  # urllib3's protocol and decoding errors, as requests raises them
         response.close()
         raise requests.ConnectionError(exc) from None
@@ -313,7 +314,6 @@ def _capped(response: requests.Response, *args: Any, **kwargs: Any) -> requests.
 
 def _reach(session: requests.Session, base_url: str, timeout: float) -> None:
     """One plain request first: a server that does not answer is exit 2, not a failed check."""
-
     try:
         session.get(base_url + "/", timeout=timeout, allow_redirects=False).close()
     except requests.RequestException as exc:
@@ -347,7 +347,6 @@ class _Runner:
         self.requests: dict[str, int] = {}
         self.unreachable: str | None = None
         self._seen: dict[tuple[str, ...], _Seen] = {}
-        self._lock = threading.Lock()
         self._checker = conformance.Checker(catalog=catalog)
         self._failing = conformance.FAILING_KINDS
         # The same headers, as a reproducer may show them.
@@ -355,22 +354,7 @@ class _Runner:
 
     def failures(self) -> list[ContractFailure]:
         """The distinct failures, each with its count, in the order first seen."""
-        out = []
-        for seen in self._seen.values():
-            failure = seen.failure
-            out.append(
-                ContractFailure(
-                    failure.service,
-                    failure.operation,
-                    failure.check,
-                    failure.status,
-                    failure.title,
-                    failure.message,
-                    failure.reproducer,
-                    seen.count,
-                )
-            )
-        return out
+        return [replace(seen.failure, count=seen.count) for seen in self._seen.values()]
 
     def service(self, service: Service, max_examples: int, seed: int) -> None:
         """Every operation of one service, positive then negative requests."""
@@ -424,8 +408,7 @@ class _Runner:
         except requests.RequestException as exc:
             self._no_response(service, label, exc, reproducer)
             return
-        with self._lock:
-            self.requests[label] = self.requests.get(label, 0) + 1
+        self.requests[label] = self.requests.get(label, 0) + 1
         status = int(response.status_code)
         for function in checks:
             try:
@@ -442,8 +425,7 @@ class _Runner:
     ) -> None:
         """A request that got no (whole) response: a failure of that request when the server
         still answers others, the end of the run (exit 2) when it does not."""
-        with self._lock:
-            self.requests[label] = self.requests.get(label, 0) + 1
+        self.requests[label] = self.requests.get(label, 0) + 1
         if isinstance(exc, BodyTooLarge):
             title, check = str(exc), ENGINE_CHECK
         else:
@@ -514,12 +496,11 @@ class _Runner:
         )
 
     def _add(self, key: tuple[str, ...], failure: ContractFailure) -> None:
-        with self._lock:
-            seen = self._seen.get(key)
-            if seen is None:
-                self._seen[key] = _Seen(failure)
-            else:
-                seen.count += 1
+        seen = self._seen.get(key)
+        if seen is None:
+            self._seen[key] = _Seen(failure)
+        else:
+            seen.count += 1
 
     def _reproducer(self, case: schemathesis.Case[Any]) -> str:
         try:
