@@ -139,8 +139,10 @@ _UNKNOWN = ("SYNCING", NEW_STATUS, NEW_STATUS, "SYNCING_INDEXING", "SUCCEEDED")
 class _Kendra:
     """Seeded ids, times and executions of one Kendra data source."""
 
-    def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)
+    def __init__(self, name: str, seed: int) -> None:
+        # Seeded by name too: two scenarios never share an execution, so a recording of both
+        # is not one execution going back in time.
+        self.rng = random.Random(f"{name}/{seed}")
         self.ids = {
             "id": f"ds-{self.rng.getrandbits(32):08x}",
             "index_id": str(uuid.UUID(int=self.rng.getrandbits(128), version=4)),
@@ -201,7 +203,7 @@ def _life(
     name: str, description: str, statuses: tuple[str, ...], seed: int, **options: Any
 ) -> Scenario:
     """The job alone on one page, through ``statuses``."""
-    k = _Kendra(seed)
+    k = _Kendra(name, seed)
     message = options.pop("message", True)
     steps = tuple(
         Step(s, {None: Page((k.job(s, i, message=message),))}) for i, s in enumerate(statuses)
@@ -211,7 +213,7 @@ def _life(
 
 def _page_two(name: str, description: str, seed: int) -> Scenario:
     """Older executions on page 1, the job on page 2."""
-    k = _Kendra(seed)
+    k = _Kendra(name, seed)
     older = (k.other(0, "ABORTED"), k.other(1, "FAILED"))
     token = k.token()
     steps = tuple(
@@ -223,7 +225,7 @@ def _page_two(name: str, description: str, seed: int) -> Scenario:
 
 def _empty_first(name: str, description: str, seed: int) -> Scenario:
     """The job not listed yet for two polls (an empty History), then its life."""
-    k = _Kendra(seed)
+    k = _Kendra(name, seed)
     empty = Step(None, {None: Page(())})
     life = tuple(Step(s, {None: Page((k.job(s, i),))}) for i, s in enumerate(_SUCCESS))
     return Scenario(name, "kendra", description, k.ids, (empty, empty, *life))
@@ -231,7 +233,7 @@ def _empty_first(name: str, description: str, seed: int) -> Scenario:
 
 def _empty_page(name: str, description: str, seed: int) -> Scenario:
     """An empty first page that carries a token; the job is on the next page."""
-    k = _Kendra(seed)
+    k = _Kendra(name, seed)
     token = k.token()
     steps = tuple(
         Step(s, {None: Page((), token), token: Page((k.job(s, i),))})
@@ -242,7 +244,7 @@ def _empty_page(name: str, description: str, seed: int) -> Scenario:
 
 def _token_cycle(name: str, description: str, seed: int) -> Scenario:
     """Page tokens that go round: first page -> A -> B -> A ...; the job is on none of them."""
-    k = _Kendra(seed)
+    k = _Kendra(name, seed)
     a, b = k.token(), k.token()
     pages = {None: Page((), a), a: Page((), b), b: Page((), a)}
     step = Step(None, pages)
@@ -253,7 +255,7 @@ def _token_cycle(name: str, description: str, seed: int) -> Scenario:
 
 def _token_repeat(name: str, description: str, seed: int) -> Scenario:
     """A page whose NextToken is the token that asked for it."""
-    k = _Kendra(seed)
+    k = _Kendra(name, seed)
     a = k.token()
     step = Step(None, {None: Page((), a), a: Page((), a)})
     return Scenario(
@@ -271,8 +273,8 @@ NEW_REASON = "EncounteredDeletionThreshold"
 class _Graph:
     """Seeded ids and documents of one Graph synchronization job."""
 
-    def __init__(self, seed: int) -> None:
-        rng = random.Random(seed)
+    def __init__(self, name: str, seed: int) -> None:
+        rng = random.Random(f"{name}/{seed}")
         sp = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         tenant = f"{rng.getrandbits(128):032x}"
         job = f"AWSSSO.{tenant}.{uuid.UUID(int=rng.getrandbits(128), version=4)}"
@@ -354,7 +356,7 @@ class _Graph:
 
 
 def _graph(name: str, description: str, seed: int, variant: str) -> Scenario:
-    g = _Graph(seed)
+    g = _Graph(name, seed)
     reason = NEW_REASON if variant == "new-reason" else "EncounteredBaseEscrowThreshold"
     steps = [Step("NotRun", job=g.job("NotRun", 0))]
     lifted = None
