@@ -24,7 +24,13 @@ What is checked, and why:
   schemathesis validates with jsonschema-rs, which below 0.61 (what schemathesis 4.32 allows)
   takes ``201*-07-19T14:55:58Z`` for a date-time, and does not know OData's ``edm-duration``.
 
-AWS JSON 1.1 bodies (``application/x-amz-json-1.1``) are JSON: a deserializer and a serializer
+- A request that gets no response while the server still answers others (a dropped
+  connection, a timeout) fails ``not_a_server_error``; a body past ``MAX_BODY`` is not read
+  and fails ``conformance``. A server that does not answer at all is ``ServerUnreachable``.
+
+Credentials (``--bearer-env``, secret headers) go over https, or plain http to loopback only,
+and are redacted from every message and reproducer. AWS JSON 1.1 bodies
+(``application/x-amz-json-1.1``) are JSON: a deserializer and a serializer
 are registered for the media type, since without them schemathesis skips the response check
 of every Kendra call without a word.
 """
@@ -213,6 +219,12 @@ def run(
 ) -> ContractReport:
     """Contract-test the server at ``base_url`` (see the module); a ``ServerUnreachable`` when
     it does not answer, an ``InputError`` for a bad URL or service name."""
+    try:
+        import schemathesis  # noqa: F401 (the extra that may be missing)
+    except ImportError:
+        raise ConformanceError(
+            "contract tests need schemathesis: pip install 'sync-conformance[contract]'"
+        ) from None
     base_url = check_base_url(base_url)
     for service in services:
         if service not in SERVICES:

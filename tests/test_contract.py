@@ -12,6 +12,7 @@ import io
 import json
 import socket
 import socketserver
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -472,3 +473,14 @@ def test_any_header_option_is_exit_2_without_a_traceback(
 
 
 _closed_port = _free_port()
+
+
+def test_without_schemathesis_the_command_says_what_to_install(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the contract extra missing, exit 2 and the pip command, no traceback."""
+    monkeypatch.setitem(sys.modules, "schemathesis", None)
+    code, _ = _contract("http://127.0.0.1:9")
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "pip install 'sync-conformance[contract]'" in err
