@@ -130,23 +130,15 @@ class Run:
 def expand(names: Sequence[str]) -> tuple[str, ...]:
     """Scenario names from the command line: ``all``, ``kendra``, ``graph`` or names, in the
     table's order, each once; an ``InputError`` suggesting close names for an unknown one."""
-    import difflib
-
     wanted: set[str] = set()
     for name in names:
         if name == "all":
             wanted.update(scenarios.NAMES)
         elif name in ("kendra", "graph"):
             wanted.update(n for n in scenarios.NAMES if n.startswith(name + "-"))
-        elif name in scenarios.NAMES:
-            wanted.add(name)
         else:
-            close = difflib.get_close_matches(name, scenarios.NAMES, n=3, cutoff=0.5)
-            hint = f" Did you mean {', '.join(close)}?" if close else ""
-            raise InputError(
-                f"no scenario named {name!r}.{hint} Give all, kendra, graph or one of:"
-                f" {', '.join(scenarios.NAMES)}"
-            )
+            scenarios.scenario(name)  # an unknown name: the error with close names
+            wanted.add(name)
     return tuple(n for n in scenarios.NAMES if n in wanted)
 
 

@@ -17,6 +17,7 @@ again. A request the service would refuse gets the service's error envelope, nev
 
 from __future__ import annotations
 
+import difflib
 import json
 import random
 import re
@@ -28,6 +29,7 @@ from typing import Any, Literal
 
 from conformance import lifecycle
 from conformance.emulator import App, Reply, Request
+from conformance.errors import InputError
 
 KENDRA_TARGET = "AWSKendraFrontendService.ListDataSourceSyncJobs"
 AMZ_JSON = "application/x-amz-json-1.1"
@@ -212,9 +214,10 @@ def _life(
 
 
 def _page_two(name: str, description: str, seed: int) -> Scenario:
-    """Older executions on page 1, the job on page 2."""
+    """An older execution on page 1, the job on page 2 (a page holds one execution, so no
+    MaxResults is ever exceeded)."""
     k = _Kendra(name, seed)
-    older = (k.other(0, "ABORTED"), k.other(1, "FAILED"))
+    older = (k.other(0, "ABORTED"),)
     token = k.token()
     steps = tuple(
         Step(s, {None: Page(older, token), token: Page((k.job(s, i),))})
@@ -426,7 +429,7 @@ DESCRIPTIONS: dict[str, str] = {
     " ErrorMessage",
     "kendra-stop": "SYNCING, STOPPING (twice), then ABORTED",
     "kendra-unknown-status": f"SYNCING, {NEW_STATUS} (not in the enum: drift), then SUCCEEDED",
-    "kendra-page-two": "page 1 lists older executions (ABORTED, FAILED), the job is on page 2",
+    "kendra-page-two": "page 1 lists an older execution (ABORTED), the job is on page 2",
     "kendra-empty-history": "an empty History for two polls, then the job's life",
     "kendra-empty-page": "an empty first page with a NextToken; the job is on the next page",
     "kendra-token-cycle": "empty pages whose tokens go round (A, B, A, ...): the job is never"
@@ -442,9 +445,13 @@ NAMES: tuple[str, ...] = tuple(DESCRIPTIONS)
 
 
 def scenario(name: str, seed: int = 0) -> Scenario:
-    """The scenario ``name`` with the ids, times and tokens of ``seed``; a ``KeyError`` for a
-    name not in ``NAMES``."""
-    text = DESCRIPTIONS[name]
+    """The scenario ``name`` with the ids, times and tokens of ``seed``; an ``InputError``
+    suggesting close names for a name not in ``NAMES``."""
+    text = DESCRIPTIONS.get(name)
+    if text is None:
+        close = difflib.get_close_matches(name, NAMES, n=3, cutoff=0.5)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise InputError(f"no scenario named {name!r}.{hint} The scenarios: {', '.join(NAMES)}")
     if name == "kendra-success":
         return _life(name, text, _SUCCESS, seed)
     if name == "kendra-incomplete":

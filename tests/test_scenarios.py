@@ -241,3 +241,9 @@ def test_any_request_gets_a_json_answer_and_never_a_500(name: str, request: Requ
     document = json.loads(reply.body)
     if reply.status >= 400:
         assert ("__type" in document) if name.startswith("kendra") else ("error" in document)
+
+
+def test_an_unknown_name_is_an_input_error_with_close_names() -> None:
+    """A misspelt scenario is refused with the close names (serve and check-poller exit 2)."""
+    with pytest.raises(conformance.InputError, match="Did you mean graph-quarantine"):
+        scenarios.app("graph-quarantin")
