@@ -30,14 +30,17 @@ DESCRIPTION = (
     " rejected is not asked, since the real services accept some of them. AWS JSON 1.1 bodies"
     " are read and written as JSON. Each distinct failure is printed once, with how often it"
     " was seen and a curl command that repeats it (credentials redacted). The same --seed sends"
-    " the same requests."
+    " the same requests. Requests are not SigV4-signed: for Kendra, test a stand-in or a"
+    " gateway that signs."
 )
 EPILOG = """\
 exit codes:
   0  every check passed on every response
   1  a check failed (each distinct failure is printed once)
-  2  usage error, or the server cannot be reached (DNS, connection refused, TLS,
-     no answer within --timeout): the message names the URL
+  2  usage error (a credential for a plain-http host other than loopback
+     included), the schemathesis extra missing, or the server cannot be reached
+     (DNS, connection refused, TLS, no answer within --timeout): the message
+     names the URL
 
 examples:
   conformance serve --port 8080 --mode valid &
