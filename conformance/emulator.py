@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import threading
 import uuid
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING, cast
 from urllib.parse import parse_qs, urlsplit
 
 if TYPE_CHECKING:
+    from conformance import Result
     from conformance.strategies import Mode
 
 # A request body past this is answered 413 unread: the services take small JSON bodies.
@@ -200,9 +202,15 @@ KENDRA_CONTENT_TYPE = "application/x-amz-json-1.1"
 # Graph's $top range; Kendra's MaxResults range (botocore's model: 1..10).
 GRAPH_MAX_TOP = 999
 KENDRA_MAX_RESULTS = 10
+# The generator's modes the emulator serves (hostile-bytes is no JSON page: not served).
 MODES = ("valid", "drifted", "hostile")
 DEFAULT_PAGE_SIZE = 10
 DEFAULT_JOBS = 25
+# Draws per served job at most, when the checker refuses generated documents (see ``_fits``).
+_DRAWS = 20
+# Jobs per service at most: generating them takes up to ~0.4 ms each (hostile mode), so 10,000
+# are ready in seconds and memory stays in tens of MB.
+MAX_JOBS = 10_000
 
 _GRAPH_ROUTE = re.compile(
     r"^/(beta|v1\.0)/servicePrincipals/([^/]+)/synchronization/jobs(?:/([^/]+))?/?$"
@@ -246,8 +254,10 @@ def emulator_app(
     ``Retry-After: retry_after``. Documents are generated once, on first use."""
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}: one of {', '.join(MODES)}")
-    if page_size < 1 or jobs < 0 or throttle_every < 0 or retry_after < 0:
-        raise ValueError("page_size must be 1 or more; jobs, throttle_every, retry_after 0 or more")
+    if page_size < 1 or throttle_every < 0 or retry_after < 0:
+        raise ValueError("page_size must be 1 or more; throttle_every, retry_after 0 or more")
+    if not 0 <= jobs <= MAX_JOBS:
+        raise ValueError(f"jobs must be 0 to {MAX_JOBS}")
     return _Emulator(mode, seed, throttle_every, retry_after, page_size, jobs)
 
 
@@ -266,6 +276,7 @@ class _Emulator:
         self._lock = threading.Lock()
         self._count = 0
         self._cache: dict[str, tuple[_Job, ...]] = {}
+        self._keys: dict[str, dict[str, _Job]] = {}
 
     # -- dispatch -------------------------------------------------------------------------------
 
@@ -325,18 +336,39 @@ class _Emulator:
         with self._lock:
             found = self._cache.get(name)
         if found is None:
-            found = self._generate(name)
+            # Generated outside the lock (it takes a while); two threads that race make the
+            # same jobs, and the first kept wins.
+            made = self._generate(name)
             with self._lock:
-                found = self._cache.setdefault(name, found)
+                found = self._cache.setdefault(name, made)
+                self._keys.setdefault(name, {job.key: job for job in found})
         return found
 
     def _generate(self, name: str) -> tuple[_Job, ...]:
-        from conformance import strategies
+        from conformance import Checker, Options, strategies
+
+        # A checker of this generation's own: its series rules (an execution seen twice, ...)
+        # must see no document checked elsewhere, and each draw is checked as a source alone.
+        checker = Checker(Options())
+        draws = iter(range(1 << 62))
+
+        def alone(doc: object) -> Result:
+            return checker.check(doc, schema=name, name=f"<draw {next(draws)}>")
 
         field_name = "id" if name == GRAPH_JOB else "ExecutionId"
-        docs = list(
-            strategies.generate(name, self.jobs, mode=cast("Mode", self.mode), seed=self.seed)
+        stream = strategies.generate(
+            name, self.jobs * _DRAWS + _DRAWS, mode=cast("Mode", self.mode), seed=self.seed
         )
+        docs: list[object] = []
+        spare: list[object] = []
+        for doc in stream:
+            if len(docs) == self.jobs:
+                break
+            (docs if self._fits(alone(doc)) else spare).append(doc)
+        # Only if the checker refused nearly every draw: the count is kept, whatever they hold.
+        docs += spare[: self.jobs - len(docs)]
+        if name == KENDRA_JOB and self.mode != "hostile":
+            docs = _one_at_a_time(docs)
         out: list[_Job] = []
         taken: set[str] = set()
         for index, doc in enumerate(docs):
@@ -344,33 +376,31 @@ class _Emulator:
             if key is None:
                 key = self._mint(name, index, taken)
                 if isinstance(doc, dict) and isinstance(doc.get(field_name, ""), str):
-                    doc = self._with_id(name, doc, field_name, key)
+                    fixed = {**doc, field_name: key}
+                    # A hostile document whose only fault was its id keeps it.
+                    if self.mode != "hostile" or not alone(fixed).conforms:
+                        doc = fixed
             taken.add(key)
             status = doc.get("Status") if isinstance(doc, dict) else None
-            start = doc.get("StartTime") if isinstance(doc, dict) else None
             out.append(
                 _Job(
                     key,
                     _dumps(doc),
                     status if isinstance(status, str) else None,
-                    float(start)
-                    if isinstance(start, int | float) and not isinstance(start, bool)
-                    else None,
+                    _seconds(doc, "StartTime"),
                 )
             )
         return tuple(out)
 
-    def _with_id(
-        self, name: str, doc: dict[str, object], field_name: str, key: str
-    ) -> dict[str, object]:
-        """``doc`` with its id set to ``key``; in hostile mode only if the document keeps a
-        violation (a hostile document whose only fault was its id stays as it was)."""
-        fixed = {**doc, field_name: key}
-        if self.mode != "hostile":
-            return fixed
-        from conformance import check
-
-        return fixed if not check(fixed, schema=name).conforms else doc
+    def _fits(self, result: Result) -> bool:
+        """Whether a drawn document may be served in this mode. The generator's valid documents
+        pass the schema, but the checker also holds contract rules across fields (a FAILED job
+        has an ErrorCode, ...); a valid page must pass all of it, so draws that break a rule are
+        passed over: valid mode serves documents without any finding, drifted mode documents
+        that conform (drift and rule warnings allowed), hostile mode whatever was drawn."""
+        if self.mode == "hostile":
+            return True
+        return not result.findings if self.mode == "valid" else result.conforms
 
     def _mint(self, name: str, index: int, taken: set[str]) -> str:
         """An id for a job the generator left without a usable one, from the seed and index."""
@@ -403,10 +433,11 @@ class _Emulator:
     # -- Graph ----------------------------------------------------------------------------------
 
     def _graph_job(self, version: str, principal: str, key: str) -> Reply:
-        for job in self.documents(GRAPH_JOB):
-            if job.key == key:
-                context = _graph_context(version, principal) + "/$entity"
-                return _graph_ok(_graph_entity(context, job.body))
+        self.documents(GRAPH_JOB)
+        job = self._keys[GRAPH_JOB].get(key)
+        if job is not None:
+            context = _graph_context(version, principal) + "/$entity"
+            return _graph_ok(_graph_entity(context, job.body))
         return _graph_error(
             404,
             "Request_ResourceNotFound",
@@ -537,6 +568,40 @@ class _Emulator:
             parts += [b',"NextToken":', _dumps(self._token("kendra", offset + size))]
         data = b"".join(parts) + b"}"
         return Reply(200, _kendra_headers(request), data)
+
+
+def _one_at_a_time(docs: list[object]) -> list[object]:
+    """Kendra's jobs as one data source's history: newest first, each execution ending before
+    the next one starts (the service refuses to start a sync while one runs). Each job is moved
+    in time by whole seconds, so its duration and fractions stay as drawn."""
+    starts = [_seconds(d, "StartTime") for d in docs]
+    cursor = max((s for s in starts if s is not None), default=None)
+    if cursor is None:
+        return docs
+    out: list[object] = []
+    for index, doc in enumerate(docs):
+        start = starts[index]
+        if start is None or not isinstance(doc, dict):
+            out.append(doc)
+            continue
+        end = _seconds(doc, "EndTime")
+        # Gaps of one to six hours between runs, fixed by the position alone.
+        gap = 3600 * (1 + index % 6)
+        shift = math.floor(cursor - (end if end is not None else start)) - (gap if out else 0)
+        moved = {**doc, "StartTime": doc["StartTime"] + shift}
+        if end is not None:
+            moved["EndTime"] = doc["EndTime"] + shift
+        cursor = start + shift
+        out.append(moved)
+    return out
+
+
+def _seconds(doc: object, name: str) -> float | None:
+    """A Kendra timestamp of ``doc`` as a finite number, or None."""
+    value = doc.get(name) if isinstance(doc, dict) else None
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
 
 
 def _addressable(doc: object, field_name: str, taken: set[str]) -> str | None:

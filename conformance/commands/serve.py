@@ -86,10 +86,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--jobs",
-        type=inputs.count,
+        type=_jobs,
         default=25,
         metavar="N",
-        help="jobs each service serves (default 25)",
+        help="jobs each service serves, 0 to 10000 (default 25)",
     )
 
 
@@ -97,6 +97,16 @@ def _port(text: str) -> int:
     """A TCP port, or 0 for a free one."""
     value = int(text)
     if not 0 <= value <= 65535:
+        raise ValueError(text)
+    return value
+
+
+def _jobs(text: str) -> int:
+    """A number of jobs the emulator makes: 0 to ``conformance.emulator.MAX_JOBS``."""
+    from conformance.emulator import MAX_JOBS
+
+    value = inputs.count(text)
+    if value > MAX_JOBS:
         raise ValueError(text)
     return value
 
