@@ -28,7 +28,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import IO, Literal
 
 from conformance import emulator, scenarios
@@ -110,6 +110,10 @@ class Run:
     def passed(self) -> bool:
         """Whether the poller got this scenario right."""
         return self.verdict == "pass"
+
+    def as_dict(self) -> dict[str, object]:
+        """The run as JSON values: the verdict first, then every field."""
+        return {"scenario": self.scenario, "verdict": self.verdict, **asdict(self)}
 
     def why(self) -> str:
         """One line saying what happened, for a report."""

@@ -118,23 +118,7 @@ def run(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) 
     )
     if args.format == "json":
         document = {
-            "scenarios": [
-                {
-                    "scenario": r.scenario,
-                    "verdict": r.verdict,
-                    "expected": r.expected,
-                    "printed": r.printed,
-                    "ended": r.ended,
-                    "exit_code": r.exit_code,
-                    "signal": r.signal,
-                    "duration": r.duration,
-                    "requests": r.requests,
-                    "looped": r.looped,
-                    "stderr": r.stderr,
-                    "saw_final": r.saw_final,
-                }
-                for r in runs
-            ],
+            "scenarios": [r.as_dict() for r in runs],
             "passed": sum(r.passed for r in runs),
             "failed": sum(not r.passed for r in runs),
         }
