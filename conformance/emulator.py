@@ -208,6 +208,9 @@ DEFAULT_PAGE_SIZE = 10
 DEFAULT_JOBS = 25
 # Draws per served job at most, when the checker refuses generated documents (see ``_fits``).
 _DRAWS = 20
+# A Kendra sync run lasts at most this (seconds) in the emulator's history: drawn EndTimes
+# can lie years after their StartTime, and a history of such runs would reach back centuries.
+_LONGEST_RUN = 6 * 3600
 # Jobs per service at most: generating them takes up to ~0.4 ms each (hostile mode), so 10,000
 # are ready in seconds and memory stays in tens of MB.
 MAX_JOBS = 10_000
@@ -572,8 +575,9 @@ class _Emulator:
 
 def _one_at_a_time(docs: list[object]) -> list[object]:
     """Kendra's jobs as one data source's history: newest first, each execution ending before
-    the next one starts (the service refuses to start a sync while one runs). Each job is moved
-    in time by whole seconds, so its duration and fractions stay as drawn."""
+    the next one starts (the service refuses to start a sync while one runs), runs of at most
+    ``_LONGEST_RUN`` seconds. Jobs are moved and cut by whole seconds, so fractions stay as
+    drawn."""
     starts = [_seconds(d, "StartTime") for d in docs]
     cursor = max((s for s in starts if s is not None), default=None)
     if cursor is None:
@@ -584,13 +588,18 @@ def _one_at_a_time(docs: list[object]) -> list[object]:
         if start is None or not isinstance(doc, dict):
             out.append(doc)
             continue
+        moved = dict(doc)
         end = _seconds(doc, "EndTime")
-        # Gaps of one to six hours between runs, fixed by the position alone.
-        gap = 3600 * (1 + index % 6)
-        shift = math.floor(cursor - (end if end is not None else start)) - (gap if out else 0)
-        moved = {**doc, "StartTime": doc["StartTime"] + shift}
+        if end is not None and end - start > _LONGEST_RUN:
+            cut = int((end - start) // _LONGEST_RUN) * _LONGEST_RUN
+            moved["EndTime"] = doc["EndTime"] - cut
+            end -= cut
+        # Ten minutes to an hour between runs, fixed by the position alone.
+        gap = 600 * (1 + index % 6) if out else 0
+        shift = math.floor(cursor - (end if end is not None else start)) - gap
+        moved["StartTime"] = doc["StartTime"] + shift
         if end is not None:
-            moved["EndTime"] = doc["EndTime"] + shift
+            moved["EndTime"] += shift
         cursor = start + shift
         out.append(moved)
     return out
