@@ -344,6 +344,8 @@ def _read_folder(
         schema = _read_json(path)
         meta = schema.get("x-catalog") if isinstance(schema, dict) else None
         if meta is None:
+            if isinstance(schema, dict) and "x-catalog-data" in schema:
+                continue  # data of the catalog (lifecycle.json), read by its own module
             # A JSON file beside the schemas (an overlay, a manifest) is not one of them.
             notes.append(f"{path}: skipped: no x-catalog, so not a schema of the catalog")
             continue

@@ -141,3 +141,10 @@ def test_cli_show_of_an_unknown_schema_exits_2(capsys: pytest.CaptureFixture[str
     """Showing an unknown schema is a usage error with a hint, not a traceback."""
     assert main(["schemas", "show", "graph.nothing"]) == 2
     assert "conformance schemas" in capsys.readouterr().err
+
+
+def test_catalog_data_beside_the_schemas_is_no_note() -> None:
+    """lifecycle.json (x-catalog-data) lies beside the schemas without a note on every run."""
+    from conformance.catalog import load_catalog
+
+    assert not [n for n in load_catalog().notes if "lifecycle.json" in n]
