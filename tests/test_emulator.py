@@ -8,6 +8,7 @@ process, or the ``conformance serve`` command as a subprocess.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
 import signal
@@ -148,8 +149,13 @@ def test_kendra_pages_validate_and_reach_every_job_once(server: Running) -> None
         assert page.headers["Content-Type"] == KENDRA_CONTENT_TYPE
         assert result.schema == "kendra.ListDataSourceSyncJobsResponse"
         assert result.findings == ()
-    ids = [job["ExecutionId"] for page in pages for job in page.json()["History"]]
+    history = [job for page in pages for job in page.json()["History"]]
+    ids = [job["ExecutionId"] for job in history]
     assert len(ids) == len(set(ids)) == 23
+    # One data source's history, newest first: each run ended before the next one started.
+    runs = [job for job in history if "StartTime" in job]
+    for newer, older in itertools.pairwise(runs):
+        assert older.get("EndTime", older["StartTime"]) <= newer["StartTime"]
 
 
 def test_kendra_filters_by_status_and_start_time(server: Running) -> None:
