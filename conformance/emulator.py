@@ -21,6 +21,7 @@ envelope, never a 500.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import re
@@ -353,7 +354,7 @@ class _Emulator:
         # A checker of this generation's own: its series rules (an execution seen twice, ...)
         # must see no document checked elsewhere, and each draw is checked as a source alone.
         checker = Checker(Options())
-        draws = iter(range(1 << 62))
+        draws = itertools.count()
 
         def alone(doc: object) -> Result:
             return checker.check(doc, schema=name, name=f"<draw {next(draws)}>")
@@ -367,7 +368,8 @@ class _Emulator:
         for doc in stream:
             if len(docs) == self.jobs:
                 break
-            (docs if self._fits(alone(doc)) else spare).append(doc)
+            keep = self.mode == "hostile" or self._fits(alone(doc))
+            (docs if keep else spare).append(doc)
         # Only if the checker refused nearly every draw: the count is kept, whatever they hold.
         docs += spare[: self.jobs - len(docs)]
         if name == KENDRA_JOB and self.mode != "hostile":
@@ -400,9 +402,7 @@ class _Emulator:
         pass the schema, but the checker also holds contract rules across fields (a FAILED job
         has an ErrorCode, ...); a valid page must pass all of it, so draws that break a rule are
         passed over: valid mode serves documents without any finding, drifted mode documents
-        that conform (drift and rule warnings allowed), hostile mode whatever was drawn."""
-        if self.mode == "hostile":
-            return True
+        that conform (drift and rule warnings allowed); hostile mode serves every draw."""
         return not result.findings if self.mode == "valid" else result.conforms
 
     def _mint(self, name: str, index: int, taken: set[str]) -> str:
