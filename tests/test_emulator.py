@@ -370,12 +370,25 @@ def test_hostile_pages_are_json_envelopes_that_page_but_carry_violations() -> No
         assert any(f.kind == "violation" for f in result.findings), page
 
 
+def test_no_jobs_is_one_empty_page_for_each_service() -> None:
+    """jobs=0: an empty value and an empty History, with no link or token to a next page."""
+    with start(emulator_app(jobs=0)) as running:
+        graph = requests.get(running.url + JOBS, timeout=TIMEOUT).json()
+        kendra = _kendra(running.url, {"Id": "d", "IndexId": INDEX}).json()
+    assert graph["value"] == []
+    assert "@odata.nextLink" not in graph
+    assert kendra == {"History": []}
+
+
 def test_the_settings_are_checked() -> None:
-    """An unknown mode or a page size of 0 is refused when the app is made."""
+    """An unknown mode, a page size of 0 or more jobs than the cap are refused when the app is
+    made."""
     with pytest.raises(ValueError, match="unknown mode"):
         emulator_app(mode="hostile-bytes")
     with pytest.raises(ValueError, match="page_size"):
         emulator_app(page_size=0)
+    with pytest.raises(ValueError, match="jobs"):
+        emulator_app(jobs=10_001)
 
 
 _METHODS = st.sampled_from(["GET", "POST", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "get"])
