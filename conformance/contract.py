@@ -76,6 +76,8 @@ NEGATIVE_CHECKS = (
 ENGINE_CHECK = "conformance"
 # A failure's message is cut here: a hostile server's body is quoted in it.
 MAX_MESSAGE = 2000
+# An indented detail of a message (a parser's error) is cut here.
+MAX_DETAIL = 300
 DEFAULT_TIMEOUT = 10.0
 # A response body past this is not read: these endpoints send pages of a few kilobytes.
 MAX_BODY = 16 * 1024 * 1024
@@ -428,6 +430,15 @@ class _Runner:
             except FailureGroup as group:
                 for failure in group.exceptions:
                     self._record(service, label, function.__name__, status, failure, reproducer)
+            except Exception as exc:
+                # A check that cannot judge a hostile response (a body nested past what a
+                # parser takes, say) is that response's failure, not the run's crash.
+                title = f"The check could not read the response ({type(exc).__name__})"
+                key = (service, label, function.__name__, title)
+                unread = ContractFailure(
+                    service, label, function.__name__, status, title, "", reproducer
+                )
+                self._add(key, unread)
         schema_name = bodies.get(str(status))
         if schema_name is not None:
             self._engine(service, label, status, schema_name, response.content, reproducer)
@@ -526,13 +537,21 @@ class _Runner:
 
 
 def _brief(message: str) -> str:
-    """A schemathesis message without its indented dumps (the schema, the value, the body):
-    the report names the schema's place, and the reproducer fetches the rest."""
-    kept = [
-        part.rstrip(":") if part.startswith("Schema at ") else part
-        for part in message.split("\n\n")
-        if part.strip() and not part.startswith((" ", "\t")) and part.strip() != "Value:"
-    ]
+    """A schemathesis message without the dumps of the schema and the value (the report names
+    the schema's place, and the reproducer fetches the value); other indented parts, such as
+    a parser's error, are kept, cut short."""
+    kept: list[str] = []
+    dump = False
+    for part in message.split("\n\n"):
+        if not part.strip():
+            continue
+        if part.startswith((" ", "\t")):
+            if not dump:
+                kept.append(part.strip()[:MAX_DETAIL])
+            continue
+        dump = part.startswith("Schema at ") or part.strip() == "Value:"
+        if part.strip() != "Value:":
+            kept.append(part.rstrip(":") if dump else part)
     return "\n\n".join(kept)
 
 

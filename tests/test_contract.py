@@ -166,6 +166,8 @@ def test_kendra_bodies_that_are_not_json_are_failures() -> None:
         code, failures = _failures(running.url, "--service", "kendra")
     assert code == 1
     assert {f["check"] for f in failures} >= {"response_schema_conformance", "conformance"}
+    # The parser's own words are kept in the message, not cut away with the dumps.
+    assert any("Expecting property name" in f["message"] for f in failures)
 
 
 def test_a_malformed_date_time_is_caught_by_the_engine() -> None:
