@@ -20,6 +20,9 @@ What is checked, and why:
   "negative" by the letter is accepted by the real service too. ``positive_data_acceptance``
   is left out as well: a well-formed id of a service principal or data source that does not
   exist is rightly answered 404 or 400.
+- Generated ids seldom name a resource, so an item's operation (``GET .../jobs/{jobId}``) is
+  also called with a few ids its list operation answered with (``MAX_LISTED``), and its 200
+  bodies get the checks above too.
 - Every 2xx body is also checked by this package's engine (check ``conformance``):
   schemathesis validates with jsonschema-rs, which below 0.61 (what schemathesis 4.32 allows)
   takes ``201*-07-19T14:55:58Z`` for a date-time, and does not know OData's ``edm-duration``.
@@ -76,6 +79,8 @@ NEGATIVE_CHECKS = (
 ENGINE_CHECK = "conformance"
 # A failure's message is cut here: a hostile server's body is quoted in it.
 MAX_MESSAGE = 2000
+# Ids a list answered with that its item's operation is also called for.
+MAX_LISTED = 5
 # An indented detail of a message (a parser's error) is cut here.
 MAX_DETAIL = 300
 DEFAULT_TIMEOUT = 10.0
@@ -361,6 +366,8 @@ class _Runner:
         self.requests: dict[str, int] = {}
         self.unreachable: str | None = None
         self._seen: dict[tuple[str, ...], _Seen] = {}
+        # A list operation's path -> (its path parameters, an id it listed).
+        self._listed: dict[str, list[tuple[dict[str, str], str]]] = {}
         self._checker = conformance.Checker(catalog=catalog)
         self._failing = conformance.FAILING_KINDS
         # The same headers, as a reproducer may show them.
@@ -387,6 +394,7 @@ class _Runner:
             label = str(operation.label)
             self.requests.setdefault(label, 0)
             bodies = _success_schemas(operation.definition.raw)
+            path = str(operation.path)
             for mode, checks in (
                 (GenerationMode.POSITIVE, POSITIVE_CHECKS),
                 (GenerationMode.NEGATIVE, NEGATIVE_CHECKS),
@@ -399,6 +407,19 @@ class _Runner:
                     self._visit, service, label, checks=functions, bodies=bodies
                 )
                 _explore(strategy, visit, max_examples, seed)
+            # Generated ids seldom name a resource, so an item's own operation would be checked
+            # on its 404s alone: it is also called for the ids its list answered with.
+            parent, _, last = path.rpartition("/")
+            item = last[1:-1] if last.startswith("{") and last.endswith("}") else ""
+            positive = [_check(name) for name in POSITIVE_CHECKS]
+            for parameters, identifier in self._listed.get(parent, []) if item else []:
+                if self.unreachable is not None:
+                    return
+                strategy = operation.as_strategy(path_parameters={**parameters, item: identifier})
+                visit = functools.partial(
+                    self._visit, service, label, checks=positive, bodies=bodies
+                )
+                _explore(strategy, visit, 1, seed)
 
     def _visit(
         self,
@@ -442,6 +463,34 @@ class _Runner:
         schema_name = bodies.get(str(status))
         if schema_name is not None:
             self._engine(service, label, status, schema_name, response.content, reproducer)
+            self._list(str(case.operation.path), case, schema_name, response.content)
+
+    def _list(
+        self, path: str, case: schemathesis.Case[Any], schema_name: str, content: bytes
+    ) -> None:
+        """Keep the ids of the resources a list answered with (a few, strings only), with
+        the path parameters that listed them, for the item's own operation."""
+        arrays = self._checker.catalog.resource_arrays(schema_name)
+        listed = self._listed.setdefault(path, [])
+        if not arrays or len(listed) >= MAX_LISTED:
+            return
+        try:
+            body = json.loads(content)
+        except (ValueError, RecursionError):
+            return
+        if not isinstance(body, dict):
+            return
+        parameters = {
+            str(k): str(v) for k, v in (case.path_parameters or {}).items() if isinstance(v, str)
+        }
+        for array in arrays:
+            items = body.get(array)
+            for item in items if isinstance(items, list) else []:
+                identifier = item.get("id") if isinstance(item, dict) else None
+                if isinstance(identifier, str) and 0 < len(identifier) <= 256:
+                    known = (parameters, identifier)
+                    if known not in listed and len(listed) < MAX_LISTED:
+                        listed.append(known)
 
     def _no_response(
         self, service: str, label: str, exc: requests.RequestException, reproducer: str

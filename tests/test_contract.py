@@ -127,6 +127,17 @@ def test_the_hostile_emulator_fails_response_schema_checks() -> None:
     assert len(keys) == len(set(keys))
 
 
+def test_a_job_is_also_fetched_by_the_ids_its_list_answered_with() -> None:
+    """Generated job ids name no job (404), so GET .../jobs/{jobId} is also called with the ids
+    the list returned: the hostile emulator's job bodies (status 200) fail there too."""
+    with start(emulator_app(mode="hostile", seed=2)) as running:
+        code, failures = _failures(running.url, "--service", "graph")
+    assert code == 1
+    item = [f for f in failures if f["operation"].endswith("/{jobId}")]
+    assert {f["status"] for f in item} == {200}
+    assert {f["check"] for f in item} == {"response_schema_conformance", "conformance"}
+
+
 def test_the_text_report_names_check_status_and_reproducer() -> None:
     """Each failure's block names the operation, the check, the status and a curl command."""
     with start(emulator_app(mode="hostile", seed=2)) as running:
