@@ -33,7 +33,7 @@ from conformance.emulator import (
     start,
 )
 from conformance.errors import InputError
-from conformance.openapi import SERVICES, describe
+from conformance.openapi import SERVICES, Service, describe
 
 TOKEN = "sekrit-bearer-0123456789abcdefghijklmnop"
 GRAPH_JOB: dict[str, Any] = default_catalog().schema("graph.synchronizationJob")["examples"][0]
@@ -310,7 +310,7 @@ def test_kendra_requests_are_sent_as_aws_json() -> None:
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_schemathesis_has_no_warning_about_a_description(service: str) -> None:
+def test_schemathesis_has_no_warning_about_a_description(service: Service) -> None:
     """Loaded as the run loads them, schemathesis can read every media type of the
     descriptions (no MissingDeserializerWarning: the AWS JSON checks are not skipped)."""
     schema = load_schema(describe(service), "http://127.0.0.1:9", 1.0)

@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
 
 from conformance import CatalogError, cli, default_catalog
 from conformance.catalog import URN_PREFIX, Catalog, shipped_directory
-from conformance.openapi import SERVICES, describe, dumps
+from conformance.openapi import SERVICES, Service, describe, dumps
 
 ROOT = Path(__file__).parents[1]
 SHIPPED = ROOT / "schemas" / "openapi"
@@ -40,11 +40,11 @@ def _ours(node: Any) -> Any:
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_the_shipped_descriptions_are_what_describe_makes(service: str) -> None:
+def test_the_shipped_descriptions_are_what_describe_makes(service: Service) -> None:
     """schemas/openapi/SERVICE.json is byte for byte describe() of the shipped catalog, so it
     cannot go stale when a schema changes ('conformance openapi --out schemas/openapi')."""
     shipped = (SHIPPED / f"{service}.json").read_text("utf-8")
-    assert shipped == dumps(describe(service))  # type: ignore[arg-type]
+    assert shipped == dumps(describe(service))
 
 
 def test_the_descriptions_are_shipped_beside_the_schemas() -> None:
@@ -56,10 +56,10 @@ def test_the_descriptions_are_shipped_beside_the_schemas() -> None:
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_a_description_is_valid_openapi_3_1(service: str) -> None:
+def test_a_description_is_valid_openapi_3_1(service: Service) -> None:
     """The description validates against the OpenAPI 3.1 meta-schema schemathesis carries,
     every operation loads, and every component compiles as JSON Schema 2020-12."""
-    description = describe(service)  # type: ignore[arg-type]
+    description = describe(service)
     OPENAPI_31_VALIDATOR.validate(description)
     schema = schemathesis.openapi.from_dict(description, config=schemathesis.Config())
     results = list(schema.get_all_operations())
@@ -73,11 +73,11 @@ def test_a_description_is_valid_openapi_3_1(service: str) -> None:
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_components_keep_the_catalog_schemas_exactly(service: str) -> None:
+def test_components_keep_the_catalog_schemas_exactly(service: Service) -> None:
     """Each catalog schema in a description is the catalog's, constraints and annotations
     alike, but for its $id and $schema and its refs pointing at components."""
     catalog = default_catalog()
-    components = describe(service)["components"]["schemas"]  # type: ignore[arg-type]
+    components = describe(service)["components"]["schemas"]
     from_catalog = [name for name in components if name in catalog]
     assert len(from_catalog) >= 3
     for name in from_catalog:
@@ -88,7 +88,7 @@ def test_components_keep_the_catalog_schemas_exactly(service: str) -> None:
 def test_every_reference_resolves_inside_the_description() -> None:
     """No URN is left: every $ref names a component that is there."""
     for service in SERVICES:
-        description = describe(service)  # type: ignore[arg-type]
+        description = describe(service)
         text = json.dumps(description)
         refs = [part.split('"', 1)[0] for part in text.split('"$ref": "')[1:]]
         assert refs
