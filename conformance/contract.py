@@ -431,7 +431,7 @@ class _Runner:
         bodies: Mapping[str, str],
     ) -> None:
         """Send one case and check its response; failures are recorded, never raised."""
-        from schemathesis.core.failures import FailureGroup
+        from schemathesis.errors import FailureGroup
 
         if self.unreachable is not None:
             return
