@@ -85,6 +85,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="jobs a page when the request names no size ($top, MaxResults; default 10)",
     )
     parser.add_argument(
+        "--scenario",
+        metavar="NAME",
+        help="serve one job's whole life over successive polls instead of generated jobs, for"
+        " testing a poller (conformance check-poller runs yours against each): kendra-success,"
+        " kendra-incomplete, kendra-failed, kendra-failed-no-message, kendra-stop,"
+        " kendra-unknown-status, kendra-page-two, kendra-empty-history, kendra-empty-page,"
+        " kendra-token-cycle, kendra-token-repeat, graph-quarantine, graph-empty-dates,"
+        " graph-new-reason; --seed picks its ids and times",
+    )
+    parser.add_argument(
         "--jobs",
         type=_jobs,
         default=25,
@@ -112,8 +122,13 @@ def _jobs(text: str) -> int:
 
 
 def build_app(args: argparse.Namespace) -> App:
-    """The app the options ask for (a ``--scenario`` option would choose its app here)."""
+    """The app the options ask for: a scenario's (``--scenario``), else generated jobs."""
     from conformance.emulator import emulator_app
+
+    if args.scenario is not None:
+        from conformance.scenarios import app
+
+        return app(args.scenario, args.seed)  # an unknown name: InputError, close names
 
     return emulator_app(
         mode=args.mode,
@@ -130,6 +145,8 @@ def run(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) 
     from conformance import InputError
     from conformance.emulator import KENDRA_TARGET, start
 
+    if args.scenario is not None and args.throttle_every:
+        parser.error("--throttle-every is for generated jobs, not a --scenario")
     app = build_app(args)
     try:
         running = start(app, host=args.host, port=args.port)
@@ -161,6 +178,8 @@ def run(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) 
             ' --data \'{"Id": "ds-1", "IndexId": "0d1e2f3a-4b5c-4d6e-8f70-81928374a5b6"}\'',
             "Ctrl-C stops it.",
         ]
+        if args.scenario is not None:
+            lines = [*lines[:3], *_scenario_lines(args.scenario, args.seed, base)]
         for number, text in enumerate(lines):
             print(text, file=out)
             if number == 0:
@@ -173,6 +192,20 @@ def run(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) 
         running.close()
         _restore(previous)
     return 0
+
+
+def _scenario_lines(name: str, seed: int, base: str) -> list[str]:
+    """What a scenario serves, and its ids, for the banner."""
+    from conformance.scenarios import scenario
+
+    played = scenario(name, seed)
+    ids = ", ".join(f"{key} {value}" for key, value in played.ids.items())
+    return [
+        f"  scenario {played.name}: {played.description}",
+        f"  ids: {ids}",
+        f"  a correct poller ends with: {played.final}",
+        "Ctrl-C stops it.",
+    ]
 
 
 # What ``signal.signal`` returns and takes back.
