@@ -101,6 +101,9 @@ class Checker:
         check theirs.
         """
         pipeline = self._pipeline if schema is None else self.for_schema(schema)._pipeline
+        # One document, judged by itself: series rules look across the documents of one
+        # source (a recording, a stream), never across calls.
+        pipeline.series.forget()
         if isinstance(document, os.PathLike):
             return self._file(pipeline, Path(document))
         if is_response(document):

@@ -192,6 +192,8 @@ class Config:
     # What produced the documents (``--capture``), when the project says: None leaves it to the
     # command line (default ``wire``).
     capture: Capture | None = None
+    # Contract rules switched off (``conformance rules`` lists their ids).
+    disable_rules: tuple[str, ...] = ()
     _cache: dict[str, tuple[str, str] | None] = field(default_factory=dict, compare=False)
 
     @cached_property
@@ -226,7 +228,7 @@ def find_config(start: Path | None = None) -> Config | None:
 
 
 # Every key of [tool.conformance]; anything else is refused (a typo must not be ignored).
-KEYS = ("capture", "exclude", "include", "schemas", "strict")
+KEYS = ("capture", "disable-rules", "exclude", "include", "schemas", "strict")
 
 
 def load_config(path: Path) -> Config | None:
@@ -276,8 +278,15 @@ def load_config(path: Path) -> Config | None:
             raise InputError(
                 f"{_shown(path)}: [tool.conformance.schemas] has an empty glob (for {name!r})"
             )
+    disabled = table.get("disable-rules", [])
+    if not isinstance(disabled, list) or not all(isinstance(r, str) and r for r in disabled):
+        raise InputError(
+            f"{where} disable-rules must be a list of rule ids (conformance rules lists them),"
+            f" got {_toml(disabled)}"
+        )
     return Config(
         path=path,
+        disable_rules=tuple(disabled),
         schemas=tuple(schemas.items()),
         strict=strict,
         capture=capture,

@@ -13,7 +13,13 @@ from typing import Any, Literal
 from conformance.redaction import redact_deep, redact_text
 
 Kind = Literal[
-    "violation", "enum-drift", "property-drift", "error-response", "unreadable", "unselected"
+    "violation",
+    "enum-drift",
+    "property-drift",
+    "error-response",
+    "unreadable",
+    "unselected",
+    "rule",
 ]
 
 # Kinds that fail a run whatever the options: a wrong document, one that cannot be read, and one
@@ -36,6 +42,9 @@ SEVERITIES: dict[str, Severity] = {
     "enum-drift": "warning",
     "property-drift": "warning",
     "error-response": "note",
+    # A contract rule beyond the schema (``conformance.rules``) has its own severity: an error
+    # fails a run, a warning only a strict one.
+    "rule": "error",
 }
 
 # Whether there was a value where a finding points: no member at all, ``null``, the empty string
@@ -191,6 +200,15 @@ class Finding:
     def is_drift(self) -> bool:
         return self.kind in DRIFT_KINDS
 
+    def fails(self, strict: bool = False) -> bool:
+        """Whether this finding fails a run: violations, unreadable and unselected documents and
+        rules of severity error always; drift and rule warnings when the run is strict."""
+        if self.kind in FAILING_KINDS:
+            return True
+        if self.kind == "rule":
+            return self.severity == "error" or strict
+        return strict and self.kind in DRIFT_KINDS
+
     @property
     def resource_pointer(self) -> str:
         """The pointer inside the resource the finding falls in (``location.within``)."""
@@ -208,6 +226,7 @@ _TOOL_RULES: dict[str, str] = {
     "enum-drift": "schema.enum-drift",
     "property-drift": "schema.property-drift",
     "error-response": "response.error",
+    "rule": "rule",
 }
 
 
@@ -243,9 +262,11 @@ class Result:
 
     @property
     def conforms(self) -> bool:
-        """Nothing of a failing kind (drift and error responses do not count)."""
-        return not any(f.kind in FAILING_KINDS for f in self.findings)
+        """Nothing that fails a run by itself (drift, rule warnings and error responses do not
+        count)."""
+        return not any(f.fails() for f in self.findings)
 
     def fails(self, strict: bool = False) -> bool:
-        """Whether this result fails a run: violations, unreadable input, and drift when strict."""
-        return not self.conforms or (strict and any(f.is_drift for f in self.findings))
+        """Whether this result fails a run: violations, unreadable input, rule errors, and drift
+        and rule warnings when strict."""
+        return any(f.fails(strict) for f in self.findings)

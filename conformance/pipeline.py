@@ -26,7 +26,8 @@ from conformance.documents import (
     resources,
     too_deep_finding,
 )
-from conformance.findings import Finding, Location, Result
+from conformance.findings import Finding, Location, Origin, Result
+from conformance.rules import RuleBook, Series
 from conformance.selection import Selection, Selector
 from conformance.sources import (
     DEFAULT_INCLUDE,
@@ -78,6 +79,9 @@ class Options:
     # (``Finding`` does it for findings). With an observer, NDJSON files are validated in this
     # process (a worker's calls could not reach it); without one the bulk path pays nothing.
     observer: Callable[[str, Any, Location], None] | None = None
+    # Contract rules beyond the schemas (``conformance.rules``) switched off by id, besides
+    # those of ``[tool.conformance] disable-rules``.
+    disabled_rules: tuple[str, ...] = ()
 
 
 class Pipeline:
@@ -90,6 +94,12 @@ class Pipeline:
         self._timestamps: frozenset[str] | None = None
         # Where each envelope schema holds its resources, for the observer (see ``_resources``).
         self._plans: dict[str, tuple[tuple[str, str, str, bool], ...]] = {}
+        config = self.options.config
+        disabled = (*self.options.disabled_rules, *(config.disable_rules if config else ()))
+        self.rules = RuleBook(disabled)
+        self.series = Series(self.rules.series_enabled)
+        # Where each schema holds objects some contract rule looks at (see ``_ruled``).
+        self._rule_plans: dict[str, tuple[tuple[str, str, str, bool], ...] | None] = {}
 
     def run(self, paths: Sequence[str], stdin: IO[bytes] | None = None) -> Iterator[Result]:
         """Results for every document in the given files, folders (and ``-`` for stdin)."""
@@ -143,15 +153,23 @@ class Pipeline:
         held_valid: Any = None
         held_holds: Any = None
         held_count: Any = None
+        # The run's schema when contract rules look at its documents, else None.
+        held_ruled: str | None = None
         for number, raw in enumerate(lines.stream, 1):
             if not raw or raw.isspace():
                 continue
+            # The contract rules' findings of a line judged already: the series rules have seen
+            # it, and must not see it twice.
+            pending: list[Finding] | None = None
             try:
                 value = loads(raw)
             except orjson.JSONDecodeError:
                 value = _UNPARSED
             else:
-                if held_valid is not None and held_valid(value) and held_holds(value):
+                held = held_valid is not None and held_valid(value) and held_holds(value)
+                if held and held_ruled is not None:
+                    pending = self._ruled_line(value, held_ruled, name, number)
+                if held and not pending:
                     assert run is not None
                     if observe is not None:
                         observe(value, run.selection.schema, name, number)
@@ -170,6 +188,21 @@ class Pipeline:
                 if valid is None:
                     valid = validators[schema] = self.engine.validator(schema).verdict
                 if valid(value):
+                    ruled = (
+                        pending
+                        if pending is not None
+                        else self._ruled_line(value, schema, name, number)
+                    )
+                    if ruled:
+                        # Valid, but a contract rule is broken: a result of its own.
+                        if run is not None:
+                            yield run.result(name)
+                            run, held_valid = None, None
+                        where = Location(name, number, entry=number, entry_kind="line")
+                        document = Document(value, where, None, raw)
+                        # (_validate hands the document to the observer.)
+                        yield self._validate(document, selection, valid=True, ruled=ruled)
+                        continue
                     if observe is not None:
                         observe(value, schema, name, number)
                     count = self._count(value, schema)
@@ -182,6 +215,7 @@ class Pipeline:
                         held_holds = self.selector.holds(selection, name)
                         held_valid = valid if held_holds is not None else None
                         held_count = self._counter(schema)
+                        held_ruled = schema if self._rule_plan(schema) is not None else None
                     continue
             if run is not None:
                 yield run.result(name)
@@ -300,8 +334,14 @@ class Pipeline:
         )
 
     def _validate(
-        self, document: Document, selection: Selection, valid: bool | None = None
+        self,
+        document: Document,
+        selection: Selection,
+        valid: bool | None = None,
+        ruled: Sequence[Finding] | None = None,
     ) -> Result:
+        """Validate a selected document, with the contract rules (``ruled``: their findings,
+        when the caller has them already)."""
         schema = selection.schema
         assert schema is not None
         validator = self.engine.validator(schema)
@@ -326,6 +366,10 @@ class Pipeline:
             # was never sent.
             at = {f.pointer for f in document.problems}
             explained = [*document.problems, *(f for f in explained if f.pointer not in at)]
+        if ruled is None:
+            ruled = self._ruled(document.value, schema, document.location, document.origin)
+        if ruled:
+            explained = [*explained, *ruled]
         if not explained:
             return result
         kept, dropped = _capped(explained, self.options.max_kept)
@@ -334,6 +378,70 @@ class Pipeline:
         places = positions(document, [f.pointer for f in kept])
         placed = tuple(_placed(f, document, held, places) for f in kept)
         return replace(result, findings=placed, dropped=dropped)
+
+    def _ruled_line(self, value: Any, schema: str, name: str, number: int) -> list[Finding]:
+        """The contract rules' findings for a conforming NDJSON line (nothing to do, and no
+        location made, for a schema no rule looks into)."""
+        if self._rule_plan(schema) is None:
+            return []
+        return self._ruled(value, schema, Location(name, number, entry=number, entry_kind="line"))
+
+    def _ruled(
+        self, value: Any, schema: str, where: Location, origin: Origin | None = None
+    ) -> list[Finding]:
+        """The findings of the contract rules (``conformance.rules``) over a document: the
+        document rules of each object they apply to, and the series rules, which remember it."""
+        plan = self._rule_plan(schema)
+        if plan is None:
+            return []
+        found: list[Finding] = []
+        stack: list[tuple[str, str, Any]] = [("", schema, value)]
+        rules, series = self.rules, self.series
+        series.next_document()
+        while stack:
+            pointer, owner, item = stack.pop()
+            if not isinstance(item, dict):
+                continue
+            at = replace(where, within=pointer) if pointer else where
+            if rules.applies(owner):
+                found.extend(rules.check(owner, item, at))
+            if series.enabled:
+                found.extend(series.observe(owner, item, at, origin))
+            children: list[tuple[str, str, Any]] = []
+            for name, escaped, target, many in self._rule_plan(owner) or ():
+                member = item.get(name)
+                if many and isinstance(member, list):
+                    children.extend(
+                        (f"{pointer}/{escaped}/{index}", target, sub)
+                        for index, sub in enumerate(member)
+                    )
+                elif not many and isinstance(member, dict):
+                    children.append((f"{pointer}/{escaped}", target, member))
+            stack.extend(reversed(children))  # document order
+        return found
+
+    def _rule_plan(self, schema: str) -> tuple[tuple[str, str, str, bool], ...] | None:
+        """The properties of ``schema`` that hold objects a contract rule looks at, at any
+        depth (name, pointer token, schema, array); None when no rule looks at ``schema`` or
+        anything in it, so that such documents pay one dictionary lookup."""
+        if schema in self._rule_plans:
+            return self._rule_plans[schema]
+        self._rule_plans[schema] = None  # a schema that refers to itself ends here
+        catalog = self.engine.catalog
+        plan = []
+        properties = catalog.schema(schema).get("properties", {})
+        for name, sub in properties.items() if isinstance(properties, dict) else ():
+            if not isinstance(sub, dict):
+                continue
+            ref, many = property_reference(sub)
+            target = catalog.name_of(ref) if ref else None
+            if target is not None and self._rule_plan(target) is not None:
+                escaped = name.replace("~", "~0").replace("/", "~1")
+                plan.append((name, escaped, target, many))
+        looked_at = self.rules.applies(schema) or schema in self.series.watched
+        found = tuple(plan) if plan or looked_at else None
+        self._rule_plans[schema] = found
+        return found
 
     def _observe(self, value: Any, schema: str | None, name: str, number: int) -> None:
         """Hand the resources of a conforming NDJSON line to the observer."""

@@ -346,12 +346,12 @@ class _Generator:
         out: dict[str, Any] = {}
         for key, sub in node.properties.items():
             if key in node.required or src.integer(0, 3) != 0:
-                value = self.value(sub, key)
-                out[key] = value
-                if self.sites is not None:
-                    self.sites.append((out, key, sub))
+                out[key] = self.value(sub, key)
         if node.name is not None:
             _agree(node.name, out)
+        if self.sites is not None:
+            # After _agree, which may take a member out (a token on an empty page).
+            self.sites.extend((out, key, node.properties[key]) for key in out)
         if self.mode == "drifted" and node.closed and _chance(src, 3):
             upper = any(k[:1].isupper() for k in node.properties)
             names = [n for n in (_EXTRA_UPPER if upper else _EXTRA_CAMEL) if n not in out]
@@ -536,11 +536,14 @@ def _hint(src: Source, prop: str | None) -> str | None:
 
 
 def _agree(name: str, out: dict[str, Any]) -> None:
-    """Make counts and times of one resource agree: completed <= total, scanned >= the rest,
-    a job ends after it starts."""
+    """Make the members of one object agree as the contract rules ask (``conformance.rules``):
+    completed <= total, scanned >= the rest, a job ends after it starts, a FAILED job has an
+    ErrorCode, a job in quarantine has its details, a last time is
+    not before a first, a page with no items has no next-page token, and the executions of a
+    page follow one another."""
     if name == "graph.synchronizationProgress":
         done, total = out.get("completedUnits"), out.get("totalUnits")
-        if isinstance(done, int) and isinstance(total, int) and 0 <= total < done:
+        if isinstance(done, int) and isinstance(total, int) and total < done:
             out["completedUnits"], out["totalUnits"] = total, done
     elif name == "kendra.DataSourceSyncJobMetrics":
         keys = ("DocumentsAdded", "DocumentsModified", "DocumentsDeleted", "DocumentsFailed")
@@ -552,6 +555,57 @@ def _agree(name: str, out: dict[str, Any]) -> None:
         start, end = out.get("StartTime"), out.get("EndTime")
         if isinstance(start, int | float) and isinstance(end, int | float) and end < start:
             out["EndTime"] = start + (start - end) % 86_400
+        status = out.get("Status")
+        if status == "FAILED" and out.get("ErrorCode") is None:
+            out["ErrorCode"] = "InternalError"
+    elif name == "graph.synchronizationStatus":
+        if out.get("code") == "Quarantine" and not isinstance(out.get("quarantine"), dict):
+            out["code"] = "Active"
+        _in_order(out, "steadyStateFirstAchievedTime", "steadyStateLastAchievedTime")
+        first = out.get("steadyStateFirstAchievedTime")
+        if first == SENTINEL and "steadyStateLastAchievedTime" in out:
+            out["steadyStateLastAchievedTime"] = SENTINEL
+    elif name == "graph.synchronizationTaskExecution":
+        _in_order(out, "timeBegan", "timeEnded")
+    elif name == "graph.synchronizationQuarantine":
+        _in_order(out, "seriesBegan", "currentBegan")
+    elif name == "kendra.ListDataSourceSyncJobsResponse":
+        if out.get("History") == [] and "NextToken" in out:
+            del out["NextToken"]
+        _one_after_another(out.get("History"))
+    elif name == "graph.synchronizationJobCollection" and out.get("value") == []:
+        out.pop("@odata.nextLink", None)
+
+
+def _in_order(out: dict[str, Any], first: str, last: str) -> None:
+    """Swap two date-times that the rules want in order (``0001-01-01``: never, left alone)."""
+    from conformance.rules import instant
+
+    begin, end = instant(out.get(first)), instant(out.get(last))
+    if begin is not None and end is not None and end < begin:
+        out[first], out[last] = out[last], out[first]
+
+
+def _one_after_another(history: Any) -> None:
+    """Lay a page's executions out in time, one after another, as one data source runs them:
+    each starts after the one that started before it has ended."""
+    if not isinstance(history, list):
+        return
+    jobs = [
+        j for j in history if isinstance(j, dict) and isinstance(j.get("StartTime"), int | float)
+    ]
+    jobs.sort(key=lambda j: j["StartTime"])
+    ended: float | None = None
+    for job in jobs:
+        start = job["StartTime"]
+        if ended is not None and start < ended:
+            shift = ended - start + 1
+            job["StartTime"] = start + shift
+            if isinstance(job.get("EndTime"), int | float):
+                job["EndTime"] = job["EndTime"] + shift
+        end = job.get("EndTime")
+        if isinstance(end, int | float):
+            ended = end if ended is None else max(ended, end)
 
 
 def _document(model: Model, name: str, mode: Mode, src: Source) -> Any:
@@ -564,6 +618,10 @@ def _document(model: Model, name: str, mode: Mode, src: Source) -> Any:
     if gen.sites is None:
         return doc
     holder = [doc]
+    # Half the time, first break a contract rule (conformance.rules) in an object that has one:
+    # a document can pass its schema and still be wrong, and a client must survive that too.
+    if _chance(src, 2):
+        _break_rule(model, root, holder, gen.sites, src)
     # The document's own properties, mostly; the whole document of a wrong type now and then.
     for _ in range(src.integer(1, 3)):
         if gen.sites and not _chance(src, 10):
@@ -572,6 +630,60 @@ def _document(model: Model, name: str, mode: Mode, src: Source) -> Any:
             container, key, node = holder, 0, root
         container[key] = gen.hostile(node, container[key])
     return holder[0]
+
+
+def _break_rule(
+    model: Model, root: Node, holder: list[Any], sites: list[_Site], src: Source
+) -> None:
+    """Break one contract rule in one object of the document that a rule applies to."""
+    found = [
+        (container, key, name)
+        for container, key, node in [(holder, 0, root), *sites]
+        if (name := _resolve(model, node).name) in _BREAKS and isinstance(container[key], dict)
+    ]
+    if found:
+        container, key, name = _pick(src, found)
+        _pick(src, _BREAKS[name])(container[key])
+        # A member the break took out is no site for a hostile value any more.
+        sites[:] = [s for s in sites if not isinstance(s[0], dict) or s[1] in s[0]]
+
+
+def _failed_without_code(job: dict[str, Any]) -> None:
+    job["Status"] = "FAILED"
+    job.pop("ErrorCode", None)
+
+
+def _ended_before_start(job: dict[str, Any]) -> None:
+    job["StartTime"] = EPOCH_MAX
+    job["EndTime"] = EPOCH_MAX - 3600
+
+
+def _quarantine_without_details(status: dict[str, Any]) -> None:
+    status["code"] = "Quarantine"
+    status["quarantine"] = None
+
+
+def _steady_state_reversed(status: dict[str, Any]) -> None:
+    status["steadyStateFirstAchievedTime"] = "2026-11-20T08:00:00Z"
+    status["steadyStateLastAchievedTime"] = "2026-11-19T08:00:00Z"
+
+
+def _execution_reversed(execution: dict[str, Any]) -> None:
+    execution["timeBegan"] = "2026-11-20T08:15:02.1234567Z"
+    execution["timeEnded"] = "2026-11-20T08:15:01Z"
+
+
+def _progress_past_total(progress: dict[str, Any]) -> None:
+    progress["totalUnits"] = 1024
+    progress["completedUnits"] = 1025
+
+
+_BREAKS: dict[str, list[Callable[[dict[str, Any]], None]]] = {
+    "kendra.DataSourceSyncJob": [_failed_without_code, _ended_before_start],
+    "graph.synchronizationStatus": [_quarantine_without_details, _steady_state_reversed],
+    "graph.synchronizationTaskExecution": [_execution_reversed],
+    "graph.synchronizationProgress": [_progress_past_total],
+}
 
 
 def generate(

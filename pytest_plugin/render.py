@@ -83,6 +83,4 @@ def _selection(reason: str) -> str:
 
 
 def _fails(finding: Finding, strict: bool) -> bool:
-    from conformance import FAILING_KINDS
-
-    return finding.kind in FAILING_KINDS or (strict and finding.is_drift)
+    return finding.fails(strict)

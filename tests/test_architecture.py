@@ -40,6 +40,8 @@ PUBLIC = {
     # OpenAPI descriptions from the catalog and schemathesis runs (``conformance contract``).
     "conformance.openapi",
     "conformance.contract",
+    # Contract rules beyond the schemas (``conformance rules``, --disable-rule).
+    "conformance.rules",
     # A user's poller run against each scenario (``conformance check-poller``).
     "conformance.pollers",
 }

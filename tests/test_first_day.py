@@ -158,17 +158,17 @@ def test_derive_check_from_a_subfolder_of_the_checkout(
         (
             "stric = true",
             "pyproject.toml: [tool.conformance] has no setting 'stric' (did you mean 'strict'?);"
-            " known: capture, exclude, include, schemas, strict",
+            " known: capture, disable-rules, exclude, include, schemas, strict",
         ),
         (
             "excludes = []",
             "pyproject.toml: [tool.conformance] has no setting 'excludes' (did you mean"
-            " 'exclude'?); known: capture, exclude, include, schemas, strict",
+            " 'exclude'?); known: capture, disable-rules, exclude, include, schemas, strict",
         ),
         (
             "colour = 1",
-            "pyproject.toml: [tool.conformance] has no setting 'colour'; known: capture, exclude,"
-            " include, schemas, strict",
+            "pyproject.toml: [tool.conformance] has no setting 'colour'; known: capture,"
+            " disable-rules, exclude, include, schemas, strict",
         ),
     ],
 )

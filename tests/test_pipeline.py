@@ -18,7 +18,13 @@ from conformance.findings import Result
 from conformance.pipeline import Options, Pipeline
 
 JOB: dict[str, Any] = {"ExecutionId": "a1", "StartTime": 1700000000.5, "Status": "SUCCEEDED"}
-BAD_JOB = {**JOB, "Status": "FAILED", "ErrorMessage": "disk\tfull"}
+BAD_JOB = {
+    **JOB,
+    "ExecutionId": "e-failed",
+    "Status": "FAILED",
+    "ErrorCode": "InternalError",
+    "ErrorMessage": "disk\tfull",
+}
 PAGE = {"History": [JOB, BAD_JOB], "NextToken": "next"}
 STATUS = {"code": "Active", "lastExecution": {"timeBegan": "2017-07-19T25:00:00Z"}}
 GRAPH_JOB = {"id": "j1", "templateId": "AWSEC2", "status": STATUS}
@@ -587,7 +593,11 @@ def test_cli_jobs_on_ndjson(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     """`--jobs 2` validates an NDJSON file with workers and reports the same findings."""
     path = tmp_path / "pages.ndjson"
     path.write_text(
-        "\n".join(json.dumps(PAGE if i == 7 else {"History": [JOB]}) for i in range(50))
+        # A new execution a line: one execution SUCCEEDED after FAILED would break a rule.
+        "\n".join(
+            json.dumps(PAGE if i == 7 else {"History": [{**JOB, "ExecutionId": f"e{i}"}]})
+            for i in range(50)
+        )
     )
     assert main(["validate", str(path), "--jobs", "2", "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)

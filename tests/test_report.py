@@ -275,6 +275,7 @@ def test_json_report_carries_summary_results_findings_and_origin() -> None:
             "enum-drift": 1,
             "error-response": 1,
             "property-drift": 0,
+            "rule": 0,
             "unreadable": 1,
             "unselected": 0,
             "violation": 1,

@@ -24,6 +24,7 @@ COMMANDS: tuple[str, ...] = (
     "openapi",
     "contract",
     "check_poller",
+    "rules",
 )
 
 

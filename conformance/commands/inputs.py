@@ -129,6 +129,14 @@ def add_input_options(command: argparse.ArgumentParser) -> None:
         " URL live instead, every page of it (see the live options)",
     )
     command.add_argument(
+        "--disable-rule",
+        action="append",
+        dest="disabled_rules",
+        metavar="ID",
+        help="switch off a contract rule beyond the schemas (repeatable; conformance rules lists"
+        " them; also [tool.conformance] disable-rules = [...])",
+    )
+    command.add_argument(
         "--allow-empty",
         action="store_true",
         help="exit 0 when nothing is validated (no file matched the globs, or none held a"
@@ -180,6 +188,7 @@ def input_options(
         max_kept=args.max_kept_findings,
         capture=args.capture or (config and config.capture) or "wire",
         urls=() if live else tuple(args.urls or ()),
+        disabled_rules=tuple(args.disabled_rules or ()),
     )
     return options, config
 

@@ -20,7 +20,7 @@ from pathlib import Path, PurePath
 from typing import Any, Final, Literal, TextIO
 from urllib.parse import quote
 
-from conformance.findings import DRIFT_KINDS, FAILING_KINDS, Finding, Location, Origin, Result
+from conformance.findings import DRIFT_KINDS, Finding, Location, Origin, Result
 from conformance.redaction import REDACTED, redact_text
 
 EXIT_OK: Final = 0
@@ -29,7 +29,7 @@ EXIT_UNREADABLE: Final = 2
 
 TOOL_NAME: Final = "sync-conformance"
 
-Status = Literal["ok", "fail", "drift", "error-response", "unreadable", "skipped"]
+Status = Literal["ok", "fail", "drift", "warning", "error-response", "unreadable", "skipped"]
 
 # Every kind a finding can have, in the order summaries list them (alphabetical, as the README
 # shows them: "1 property-drift, 2 violation").
@@ -37,6 +37,7 @@ KINDS: Final = (
     "enum-drift",
     "error-response",
     "property-drift",
+    "rule",
     "unreadable",
     "unselected",
     "violation",
@@ -133,17 +134,20 @@ class Reporter:
         kinds = {f.kind for f in result.findings}
         if "unreadable" in kinds:
             return "unreadable"
-        if result.fails(self.strict):  # violations, unselected documents, drift when strict
+        if result.fails(self.strict):  # violations, rule errors, drift when strict (Finding.fails)
             return "fail"
         if kinds & DRIFT_KINDS:
             return "drift"
+        if "rule" in kinds:
+            return "warning"
         if "error-response" in kinds:
             return "error-response"
         return "ok"
 
     def fails(self, finding: Finding) -> bool:
-        """Whether a finding fails this run: a failing kind, or drift when ``strict``."""
-        return finding.kind in FAILING_KINDS or (self.strict and finding.is_drift)
+        """Whether a finding fails this run: a failing kind or a rule error, or drift and rule
+        warnings when ``strict``."""
+        return finding.fails(self.strict)
 
     def shown(self, result: Result) -> tuple[tuple[Finding, ...], int]:
         """The findings to show for a document (most specific first) and how many are left out

@@ -31,7 +31,7 @@ class GitHubReporter(Reporter):
         """The annotation level of a finding kind: error, warning (error when strict) or notice."""
         if self.fails(finding):
             return "error"
-        return "warning" if finding.is_drift else "notice"
+        return "warning" if finding.is_drift or finding.kind == "rule" else "notice"
 
     def write_result(self, result: Result) -> None:
         """Print the document's annotations (nothing for a document that conforms)."""

@@ -45,6 +45,7 @@ _DESCRIPTIONS: Final = {
     "error-response": "An API error body recorded in traffic",
     "unreadable": "Input that cannot be read as a JSON document",
     "unselected": "A document no schema could be chosen for",
+    "rule": "A contract rule beyond the schema (conformance rules lists them)",
 }
 
 
@@ -52,6 +53,8 @@ def rule_id(finding: Finding) -> str:
     """The SARIF rule of a finding: ``schema/keyword``, ``schema/kind``, or the bare kind."""
     if finding.kind in ("unreadable", "unselected"):  # about the input, not about a schema
         return finding.kind
+    if finding.kind == "rule":  # its own id, whichever resource broke it
+        return finding.rule_id
     check = (finding.keyword or finding.kind) if finding.kind == "violation" else finding.kind
     return f"{finding.schema}/{check}" if finding.schema else check
 
@@ -71,7 +74,7 @@ class SarifReporter(Reporter):
         """The SARIF level of a finding in this run: error when it fails the run."""
         if self.fails(finding):
             return "error"
-        return "warning" if finding.is_drift else "note"
+        return "warning" if finding.is_drift or finding.kind == "rule" else "note"
 
     def write_result(self, result: Result) -> None:
         """Turn each shown finding of the document into a SARIF result."""

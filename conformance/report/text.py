@@ -25,6 +25,7 @@ _LABELS: Final[dict[Status, str]] = {
     "ok": "ok",
     "fail": "FAIL",
     "drift": "drift",
+    "warning": "warning",
     "error-response": "error-response",
     "unreadable": "unreadable",
     "skipped": "skip",
@@ -43,6 +44,7 @@ _STATUS_COLORS: Final[dict[Status, str]] = {
     "ok": _GREEN,
     "fail": _RED,
     "drift": _YELLOW,
+    "warning": _YELLOW,
     "error-response": _CYAN,
     "unreadable": _MAGENTA,
     "skipped": _DIM,
@@ -54,6 +56,7 @@ _KIND_COLORS: Final[dict[str, str]] = {
     "property-drift": _YELLOW,
     "error-response": _CYAN,
     "unreadable": _MAGENTA,
+    "rule": _RED,
 }
 
 
