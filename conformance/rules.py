@@ -272,6 +272,11 @@ def instant(value: Any) -> tuple[int, ...] | None:
     return (seconds - offset * 60, int((fraction or "0").ljust(9, "0")))
 
 
+def _shown(seconds: float) -> str:
+    """Epoch seconds as the wire writes them: whole seconds without a fraction."""
+    return str(int(seconds)) if seconds == int(seconds) else repr(seconds)
+
+
 def _never(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(_NEVER)
 
@@ -287,7 +292,8 @@ def _failed_has_error_code(job: dict[str, Any]) -> Iterator[Violation]:
 def _end_after_start(job: dict[str, Any]) -> Iterator[Violation]:
     start, end = _number(job.get("StartTime")), _number(job.get("EndTime"))
     if start is not None and end is not None and end < start:
-        yield "/EndTime", f"EndTime {end:g} is before StartTime {start:g}", start, end
+        began, ended = job["StartTime"], job["EndTime"]
+        yield "/EndTime", f"EndTime {ended} is before StartTime {began}", began, ended
 
 
 def _quarantine_has_details(status: dict[str, Any]) -> Iterator[Violation]:
@@ -633,8 +639,8 @@ class Series:
                 "kendra.DataSourceSyncJob",
                 location,
                 "/StartTime",
-                f"execution {key} started at {start:g}, before execution {before} (started"
-                f" earlier) ended at {previous.end:g}",
+                f"execution {key} started at {_shown(start)}, before execution {before}"
+                f" (started earlier) ended at {_shown(previous.end)}",
                 previous.end,
                 start,
             )

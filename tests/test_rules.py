@@ -480,3 +480,11 @@ def test_date_time_reader_takes_any_text(text: str) -> None:
     """Any string is an instant or None, never an exception."""
     found = rules.instant(text)
     assert found is None or isinstance(found, tuple)
+
+
+def test_the_readme_lists_the_rules_as_the_command_does() -> None:
+    """README's rule table is `conformance rules --format markdown`, so it cannot go stale."""
+    code, table, _ = run("rules", "--format", "markdown")
+    assert code == 0
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert table in readme

@@ -160,7 +160,7 @@ class Reporter:
 
     def summary(self) -> str:
         """The closing line: files, documents, and the findings counted per kind."""
-        parts = [plural(self.counts[kind], kind) for kind in sorted(self.counts)]
+        parts = [plural(self.counts[kind], _NOUNS.get(kind, kind)) for kind in sorted(self.counts)]
         files = plural(self.files, "file")
         documents = plural(self.documents, "document")
         verdict = ", ".join(parts) or ("all conform" if self.documents else "nothing to validate")
@@ -199,6 +199,9 @@ class Reporter:
         """Write what comes after the last result."""
         raise NotImplementedError
 
+
+# Finding kinds that a summary names otherwise: "2 broken rules", not "2 rules".
+_NOUNS: Final = {"rule": "broken rule"}
 
 # Finding kinds that are adjectives, not nouns: "2 unreadable" reads right, "2 unreadables" not.
 _INVARIABLE: Final = frozenset({"unreadable", "unselected"})
