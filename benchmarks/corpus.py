@@ -174,7 +174,9 @@ def kendra_pages(
             else:
                 status = rng.choices(statuses, weights)[0]
             history.append(_kendra_job(rng, t, status, templates[position % len(templates)]))
-            t -= rng.choice((3_600, 6 * 3_600, 86_400)) + rng.uniform(0, 60)
+            # Runs of one data source follow one another: a run lasts at most two hours, the
+            # gap before the next start is longer (the contract rule kendra.execution-overlap).
+            t -= rng.choice((3 * 3_600, 6 * 3_600, 86_400)) + rng.uniform(0, 60)
         page: Document = {"History": history}
         # The last page of a listing has no NextToken.
         if rng.random() < 0.9:

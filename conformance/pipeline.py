@@ -27,7 +27,7 @@ from conformance.documents import (
     too_deep_finding,
 )
 from conformance.findings import Finding, Location, Origin, Result
-from conformance.rules import RuleBook, Series
+from conformance.rules import Broken, RuleBook, Series
 from conformance.selection import Selection, Selector
 from conformance.sources import (
     DEFAULT_INCLUDE,
@@ -100,6 +100,8 @@ class Pipeline:
         self.series = Series(self.rules.series_enabled)
         # Where each schema holds objects some contract rule looks at (see ``_ruled``).
         self._rule_plans: dict[str, tuple[tuple[str, str, str, bool], ...] | None] = {}
+        # Per schema with a plan: its document rules, its series observer, its members.
+        self._rule_steps: dict[str, tuple[Any, Any, tuple[tuple[str, str, str, bool], ...]]] = {}
 
     def run(self, paths: Sequence[str], stdin: IO[bytes] | None = None) -> Iterator[Result]:
         """Results for every document in the given files, folders (and ``-`` for stdin)."""
@@ -367,7 +369,8 @@ class Pipeline:
             at = {f.pointer for f in document.problems}
             explained = [*document.problems, *(f for f in explained if f.pointer not in at)]
         if ruled is None:
-            ruled = self._ruled(document.value, schema, document.location, document.origin)
+            where = document.location
+            ruled = self._ruled(document.value, schema, where.source, where, document.origin)
         if ruled:
             explained = [*explained, *ruled]
         if not explained:
@@ -380,45 +383,89 @@ class Pipeline:
         return replace(result, findings=placed, dropped=dropped)
 
     def _ruled_line(self, value: Any, schema: str, name: str, number: int) -> list[Finding]:
-        """The contract rules' findings for a conforming NDJSON line (nothing to do, and no
-        location made, for a schema no rule looks into)."""
+        """The contract rules' findings for a conforming NDJSON line (nothing to do for a
+        schema no rule looks into; the line's location is made only for a finding)."""
         if self._rule_plan(schema) is None:
             return []
-        return self._ruled(value, schema, Location(name, number, entry=number, entry_kind="line"))
+        return self._ruled(value, schema, name, (name, number))
 
     def _ruled(
-        self, value: Any, schema: str, where: Location, origin: Origin | None = None
+        self,
+        value: Any,
+        schema: str,
+        source: str,
+        where: Location | tuple[str, int],
+        origin: Origin | None = None,
     ) -> list[Finding]:
-        """The findings of the contract rules (``conformance.rules``) over a document: the
-        document rules of each object they apply to, and the series rules, which remember it."""
-        plan = self._rule_plan(schema)
-        if plan is None:
+        """The findings of the contract rules (``conformance.rules``) over a document of
+        ``source``: the document rules of each object they apply to, and the series rules,
+        which remember it. ``where`` is the document's location, or an NDJSON line's (name,
+        number), made into one only when a rule is broken: this runs for every line of a bulk
+        stream, so the walk uses steps compiled once per schema (``_rule_plan``)."""
+        if self._rule_plan(schema) is None:
             return []
-        found: list[Finding] = []
-        stack: list[tuple[str, str, Any]] = [("", schema, value)]
-        rules, series = self.rules, self.series
-        series.next_document()
-        while stack:
-            pointer, owner, item = stack.pop()
-            if not isinstance(item, dict):
+        self.series.next_document()
+        broken: list[tuple[str, Broken]] = []
+        self._walk(value, schema, "", source, origin, broken)
+        if not broken:
+            return []
+        if isinstance(where, tuple):
+            name, number = where
+            where = Location(name, number, entry=number, entry_kind="line")
+        return [b.at(replace(where, within=pointer) if pointer else where) for pointer, b in broken]
+
+    def _walk(
+        self,
+        item: Any,
+        owner: str,
+        pointer: str,
+        source: str,
+        origin: Origin | None,
+        broken: list[tuple[str, Broken]],
+    ) -> None:
+        """Check one object of ``owner``'s schema at ``pointer`` and walk into the members
+        its steps name, in document order."""
+        if type(item) is not dict:
+            return
+        checks, observe, members = self._rule_steps[owner]
+        for rule, check in checks:
+            found = check(item)
+            if found:
+                broken.extend((pointer, Broken(rule, owner, *v)) for v in found)
+        if observe is not None:
+            seen = observe(item, source, origin)
+            if seen:
+                broken.extend((pointer, b) for b in seen)
+        for name, escaped, target, many in members:
+            member = item.get(name)
+            if member is None:
                 continue
-            at = replace(where, within=pointer) if pointer else where
-            if rules.applies(owner):
-                found.extend(rules.check(owner, item, at))
-            if series.enabled:
-                found.extend(series.observe(owner, item, at, origin))
-            children: list[tuple[str, str, Any]] = []
-            for name, escaped, target, many in self._rule_plan(owner) or ():
-                member = item.get(name)
-                if many and isinstance(member, list):
-                    children.extend(
-                        (f"{pointer}/{escaped}/{index}", target, sub)
-                        for index, sub in enumerate(member)
-                    )
-                elif not many and isinstance(member, dict):
-                    children.append((f"{pointer}/{escaped}", target, member))
-            stack.extend(reversed(children))  # document order
-        return found
+            if not many:
+                self._walk(member, target, f"{pointer}/{escaped}", source, origin, broken)
+                continue
+            if type(member) is not list:
+                continue
+            inner_checks, inner_observe, inner_members = self._rule_steps[target]
+            if inner_members:
+                for index, sub in enumerate(member):
+                    at = f"{pointer}/{escaped}/{index}"
+                    self._walk(sub, target, at, source, origin, broken)
+                continue
+            # An array of objects with nothing to walk into (a page's jobs): checked here,
+            # with no call and no pointer made per item unless a rule is broken.
+            for index, sub in enumerate(member):
+                if type(sub) is not dict:
+                    continue
+                for rule, check in inner_checks:
+                    found = check(sub)
+                    if found:
+                        at = f"{pointer}/{escaped}/{index}"
+                        broken.extend((at, Broken(rule, target, *v)) for v in found)
+                if inner_observe is not None:
+                    seen = inner_observe(sub, source, origin)
+                    if seen:
+                        at = f"{pointer}/{escaped}/{index}"
+                        broken.extend((at, b) for b in seen)
 
     def _rule_plan(self, schema: str) -> tuple[tuple[str, str, str, bool], ...] | None:
         """The properties of ``schema`` that hold objects a contract rule looks at, at any
@@ -441,6 +488,9 @@ class Pipeline:
         looked_at = self.rules.applies(schema) or schema in self.series.watched
         found = tuple(plan) if plan or looked_at else None
         self._rule_plans[schema] = found
+        if found is not None:
+            checks = self.rules.checks(schema)
+            self._rule_steps[schema] = (checks, self.series.observer(schema), found)
         return found
 
     def _observe(self, value: Any, schema: str | None, name: str, number: int) -> None:

@@ -25,14 +25,15 @@ schema does), nor about a date-time it cannot parse or Graph's ``0001-01-01`` "n
 
 from __future__ import annotations
 
-import bisect
+import itertools
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Literal
+from datetime import datetime, timedelta
+from typing import Any, Literal, cast
 
+from conformance import lifecycle
 from conformance.findings import Finding, Location, Origin
 
 RuleSeverity = Literal["error", "warning"]
@@ -155,13 +156,14 @@ RULES: tuple[ContractRule, ...] = (
     ContractRule(
         "kendra.execution-overlap",
         "error",
-        "kendra.DataSourceSyncJob",
-        "an execution starts after the one before it ended",
+        "kendra.ListDataSourceSyncJobsResponse",
+        "the executions of a page (one data source's history) do not overlap: each started"
+        " after the one before it ended",
         None,
         "StartDataSourceSyncJob refuses to start while a sync of the data source is running"
-        " (ResourceInUseException), so two executions of one data source never overlap; the"
-        " executions of one recording are taken to be of one data source",
-        series=True,
+        " (ResourceInUseException), so two executions of one data source never overlap. Judged"
+        " within a page only: the pages of a recording may be of many data sources, and an"
+        " NDJSON line does not say which",
     ),
     ContractRule(
         "graph.lifecycle-transition",
@@ -241,6 +243,10 @@ _DATE_TIME = re.compile(
 )
 
 Violation = tuple[str, str, Any, Any]  # (pointer in the resource, message, expected, actual)
+Check = Callable[[dict[str, Any]], list[Violation]]
+
+
+_NUMBERS = (int, float)  # exact types: a bool is no number here
 
 
 def _number(value: Any) -> float | None:
@@ -251,25 +257,58 @@ def _count(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def instant(value: Any) -> tuple[int, ...] | None:
-    """A date-time as a sortable key (UTC), or None: not a string, not RFC 3339, or Graph's
-    ``0001-01-01`` "never". Up to 9 fractional digits are kept exactly (Graph sends 7)."""
+def instant(value: Any) -> tuple[str, int] | None:
+    """A date-time as a sortable key, in UTC, or None: not a string, not RFC 3339, or Graph's
+    ``0001-01-01`` "never". The key is the UTC date and time as text (which sorts as time
+    does) and the fraction in nanoseconds: up to 9 fractional digits are kept exactly (Graph
+    sends 7). This runs for every date-time a rule compares, so the usual UTC form takes no
+    date arithmetic."""
     if not isinstance(value, str) or value.startswith(_NEVER):
         return None
     match = _DATE_TIME.match(value)
     if match is None:
         return None
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    fraction, zone = match.group(7), match.group(8)
+    nanoseconds = int(fraction.ljust(9, "0")) if fraction else 0
+    year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
+    if not (1 <= month <= 12 and day >= 1 and hour <= 23 and minute <= 59 and second <= 59):
+        return None
+    if zone in ("Z", "z"):
+        if day > 28:  # the only days that may not exist: the calendar says
+            try:
+                datetime(year, month, day)
+            except ValueError:
+                return None
+        return f"{value[:10]}T{value[11:19]}", nanoseconds
     try:
-        moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
+        moment = datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None
-    offset = 0
-    if zone not in ("Z", "z"):
-        sign = -1 if zone[0] == "-" else 1
-        offset = sign * (int(zone[1:3]) * 60 + int(zone[4:6]))
-    seconds = (moment - datetime(1, 1, 1)).days * 86400 + (moment - datetime(1, 1, 1)).seconds
-    return (seconds - offset * 60, int((fraction or "0").ljust(9, "0")))
+    sign = -1 if zone[0] == "-" else 1
+    try:
+        utc = moment - sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+    except OverflowError:
+        return None
+    text = (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}"
+        f"T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}"
+    )
+    return text, nanoseconds
+
+
+def in_order(before: Any, after: Any) -> bool:
+    """A quick yes when two UTC date-times of one shape are in order: for strings of the same
+    length that both end in Z, text order is time order. False means "not known yet" (compare
+    their ``instant``s); a malformed string may get a yes, which costs nothing, since the schema
+    refuses it anyway. Graph writes every date-time in one shape, so the usual pair costs two
+    comparisons and no parsing."""
+    return (
+        type(before) is str
+        and type(after) is str
+        and len(before) == len(after)
+        and before[-1:] == after[-1:] == "Z"
+        and after >= before
+    )
 
 
 def _shown(seconds: float) -> str:
@@ -282,65 +321,116 @@ def _never(value: Any) -> bool:
 
 
 # --- Document rules ------------------------------------------------------------------------------
+#
+# Each check returns the rules' violations of one object as a list, ``_NONE`` (shared, never
+# changed) when there are none: it runs for every object of every document of a bulk stream, so
+# it makes no generator and parses no date-time it can tell apart without parsing.
+
+_NONE: list[Violation] = []
 
 
-def _failed_has_error_code(job: dict[str, Any]) -> Iterator[Violation]:
+def _failed_has_error_code(job: dict[str, Any]) -> list[Violation]:
     if job.get("Status") == "FAILED" and job.get("ErrorCode") is None:
-        yield "/ErrorCode", "Status is FAILED but there is no ErrorCode", "ErrorCode", None
+        return [("/ErrorCode", "Status is FAILED but there is no ErrorCode", "ErrorCode", None)]
+    return _NONE
 
 
-def _end_after_start(job: dict[str, Any]) -> Iterator[Violation]:
-    start, end = _number(job.get("StartTime")), _number(job.get("EndTime"))
-    if start is not None and end is not None and end < start:
-        began, ended = job["StartTime"], job["EndTime"]
-        yield "/EndTime", f"EndTime {ended} is before StartTime {began}", began, ended
+def _end_after_start(job: dict[str, Any]) -> list[Violation]:
+    began, ended = job.get("StartTime"), job.get("EndTime")
+    if (
+        type(began) in _NUMBERS
+        and type(ended) in _NUMBERS
+        and cast(float, ended) < cast(float, began)
+    ):
+        return [("/EndTime", f"EndTime {ended} is before StartTime {began}", began, ended)]
+    return _NONE
 
 
-def _quarantine_has_details(status: dict[str, Any]) -> Iterator[Violation]:
-    if status.get("code") == "Quarantine" and not isinstance(status.get("quarantine"), dict):
-        yield (
-            "/quarantine",
-            "code is Quarantine but quarantine is "
-            + ("null" if "quarantine" in status else "absent"),
-            "object",
-            status.get("quarantine"),
-        )
+def _executions_in_order(page: dict[str, Any]) -> list[Violation]:
+    """The executions of one page, ordered by start: each ended before the next started."""
+    history = page.get("History")
+    if type(history) is not list or len(history) < 2:
+        return _NONE
+    # Kendra lists the newest first: then one pass over neighbours says all is well.
+    newer = history[0]
+    for older in history[1:]:
+        if type(newer) is not dict or type(older) is not dict:
+            break
+        began, ended, before = newer.get("StartTime"), older.get("EndTime"), older.get("StartTime")
+        if type(began) not in _NUMBERS or type(ended) not in _NUMBERS:
+            break
+        if type(before) not in _NUMBERS:
+            break
+        if cast(float, ended) > cast(float, began) or cast(float, before) > cast(float, began):
+            break
+        newer = older
+    else:
+        return _NONE
+    runs = sorted(
+        (job["StartTime"], index, job)
+        for index, job in enumerate(history)
+        if type(job) is dict and type(job.get("StartTime")) in _NUMBERS
+    )
+    found: list[Violation] = []
+    for (_, _, before), (start, index, job) in itertools.pairwise(runs):
+        ended = before.get("EndTime")
+        if type(ended) in _NUMBERS and ended > start:
+            found.append(
+                (
+                    f"/History/{index}/StartTime",
+                    f"execution {job.get('ExecutionId')} started at {start}, before execution"
+                    f" {before.get('ExecutionId')} (started earlier) ended at {ended}",
+                    ended,
+                    start,
+                )
+            )
+    return found
 
 
-def _ordered(record: dict[str, Any], first: str, last: str, message: str) -> Iterator[Violation]:
-    begin, end = instant(record.get(first)), instant(record.get(last))
+def _quarantine_has_details(status: dict[str, Any]) -> list[Violation]:
+    if status.get("code") == "Quarantine" and type(status.get("quarantine")) is not dict:
+        held = "null" if "quarantine" in status else "absent"
+        return [
+            (
+                "/quarantine",
+                f"code is Quarantine but quarantine is {held}",
+                "object",
+                status.get("quarantine"),
+            )
+        ]
+    return _NONE
+
+
+def _ordered(record: dict[str, Any], first: str, last: str, message: str) -> list[Violation]:
+    before, after = record.get(first), record.get(last)
+    if before is None or after is None or in_order(before, after):
+        return _NONE
+    begin, end = instant(before), instant(after)
     if begin is not None and end is not None and end < begin:
-        yield (
-            f"/{last}",
-            message.format(first=record[first], last=record[last]),
-            record[first],
-            record[last],
-        )
+        return [(f"/{last}", message.format(first=before, last=after), before, after)]
+    return _NONE
 
 
-def _execution_end_after_begin(execution: dict[str, Any]) -> Iterator[Violation]:
-    yield from _ordered(
+def _execution_end_after_begin(execution: dict[str, Any]) -> list[Violation]:
+    return _ordered(
         execution, "timeBegan", "timeEnded", "timeEnded {last} is before timeBegan {first}"
     )
 
 
-def _steady_state_order(status: dict[str, Any]) -> Iterator[Violation]:
-    first, last = (
-        status.get("steadyStateFirstAchievedTime"),
-        status.get("steadyStateLastAchievedTime"),
-    )
+def _steady_state_order(status: dict[str, Any]) -> list[Violation]:
+    first = status.get("steadyStateFirstAchievedTime")
+    last = status.get("steadyStateLastAchievedTime")
     if _never(first) and instant(last) is not None:
-        yield (
-            "/steadyStateLastAchievedTime",
+        return [
             (
+                "/steadyStateLastAchievedTime",
                 f"steady state was last achieved at {last} but never first achieved"
-                " (steadyStateFirstAchievedTime is 0001-01-01)"
-            ),
-            first,
-            last,
-        )
-        return
-    yield from _ordered(
+                " (steadyStateFirstAchievedTime is 0001-01-01)",
+                first,
+                last,
+            )
+        ]
+    return _ordered(
         status,
         "steadyStateFirstAchievedTime",
         "steadyStateLastAchievedTime",
@@ -348,50 +438,51 @@ def _steady_state_order(status: dict[str, Any]) -> Iterator[Violation]:
     )
 
 
-def _progress_within_total(progress: dict[str, Any]) -> Iterator[Violation]:
+def _progress_within_total(progress: dict[str, Any]) -> list[Violation]:
     done, total = _count(progress.get("completedUnits")), _count(progress.get("totalUnits"))
     if done is not None and total is not None and done > total:
-        yield (
-            "/completedUnits",
-            f"completedUnits {done} is more than totalUnits {total}",
-            (total),
-            done,
-        )
-
-
-def _series_after_current(quarantine: dict[str, Any]) -> Iterator[Violation]:
-    series, current = (
-        instant(quarantine.get("seriesBegan")),
-        instant(quarantine.get("currentBegan")),
-    )
-    if series is not None and current is not None and series > current:
-        yield (
-            "/seriesBegan",
+        return [
             (
-                f"seriesBegan {quarantine['seriesBegan']} is after currentBegan"
-                f" {quarantine['currentBegan']}"
-            ),
-            quarantine["currentBegan"],
-            quarantine["seriesBegan"],
-        )
+                "/completedUnits",
+                f"completedUnits {done} is more than totalUnits {total}",
+                total,
+                done,
+            )
+        ]
+    return _NONE
 
 
-def _empty_page_with_token(page: dict[str, Any]) -> Iterator[Violation]:
+def _series_after_current(quarantine: dict[str, Any]) -> list[Violation]:
+    # seriesBegan must not be after currentBegan: in order means (series, current).
+    return _ordered(
+        quarantine,
+        "seriesBegan",
+        "currentBegan",
+        "seriesBegan {first} is after currentBegan {last}",
+    )
+
+
+def _empty_page_with_token(page: dict[str, Any]) -> list[Violation]:
     for items, token in (("History", "NextToken"), ("value", "@odata.nextLink")):
         held = page.get(items)
-        cursor = page.get(token)
-        if isinstance(held, list) and not held and isinstance(cursor, str) and cursor:
-            yield (
-                f"/{token.replace('~', '~0').replace('/', '~1')}",
-                (f"the page holds no items ({items} is empty) but has a {token}"),
-                None,
-                cursor,
-            )
+        if type(held) is list and not held:
+            cursor = page.get(token)
+            if type(cursor) is str and cursor:
+                return [
+                    (
+                        f"/{token}",
+                        f"the page holds no items ({items} is empty) but has a {token}",
+                        None,
+                        cursor,
+                    )
+                ]
+    return _NONE
 
 
-_CHECKS: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Any]], Iterable[Violation]]]] = {
+_CHECKS: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Any]], list[Violation]]]] = {
     "kendra.failed-has-error-code": (("kendra.DataSourceSyncJob",), _failed_has_error_code),
     "kendra.end-after-start": (("kendra.DataSourceSyncJob",), _end_after_start),
+    "kendra.execution-overlap": (("kendra.ListDataSourceSyncJobsResponse",), _executions_in_order),
     "graph.quarantine-has-details": (("graph.synchronizationStatus",), _quarantine_has_details),
     "graph.execution-end-after-begin": (
         ("graph.synchronizationTaskExecution",),
@@ -424,7 +515,7 @@ class RuleBook:
             close = difflib.get_close_matches(unknown[0], BY_ID, n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             raise InputError(f"no rule {unknown[0]!r}{hint}; conformance rules lists them")
-        self._by_schema: dict[str, list[tuple[ContractRule, Callable[..., Iterable[Violation]]]]]
+        self._by_schema: dict[str, list[tuple[ContractRule, Check]]]
         self._by_schema = {}
         for rule_id, (schemas, check) in _CHECKS.items():
             if rule_id in self.disabled:
@@ -442,13 +533,47 @@ class RuleBook:
     def check(self, schema: str, value: Any, location: Location) -> list[Finding]:
         """The document rules ``value`` (a resource of ``schema`` at ``location.within``)
         breaks, as findings."""
-        found: list[Finding] = []
+        return [broken.at(location) for broken in self.broken(schema, value)]
+
+    def broken(self, schema: str, value: Any) -> list[Broken]:
+        """The document rules ``value``, a resource of ``schema``, breaks."""
+        found: list[Broken] = []
         if not isinstance(value, dict):
             return found
         for rule, check in self._by_schema.get(schema, ()):
             for pointer, message, expected, actual in check(value):
-                found.append(finding(rule, schema, location, pointer, message, expected, actual))
+                found.append(Broken(rule, schema, pointer, message, expected, actual))
         return found
+
+    def checks(self, schema: str) -> tuple[tuple[ContractRule, Check], ...]:
+        """The document rules in force for objects of ``schema``, with their checks: each
+        check returns a list of (pointer, message, expected, actual), empty when none broke."""
+        return tuple(self._by_schema.get(schema, ()))
+
+
+@dataclass(frozen=True)
+class Broken:
+    """A rule broken by one resource: the pointer inside it and what the finding will say;
+    placed in a document by ``at``, only when there is something to report."""
+
+    rule: ContractRule
+    schema: str
+    pointer: str
+    message: str
+    expected: Any = None
+    actual: Any = None
+
+    def at(self, location: Location) -> Finding:
+        """The finding, for the resource at ``location`` (its ``within``)."""
+        return finding(
+            self.rule,
+            self.schema,
+            location,
+            self.pointer,
+            self.message,
+            self.expected,
+            self.actual,
+        )
 
 
 def finding(
@@ -478,12 +603,11 @@ def finding(
 # --- Series rules ---------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Execution:
     status: str | None
-    metrics: dict[str, int]
-    start: float | None
-    end: float | None
+    # Its Metrics as last seen, as sent: parsed only when a later poll sends other ones.
+    metrics: Any
     # The document it was last seen in: a later document is a later poll.
     document: int = 0
 
@@ -491,11 +615,17 @@ class _Execution:
 _SERIES_SCHEMAS: dict[str, tuple[str, ...]] = {
     "kendra.lifecycle-transition": ("kendra.DataSourceSyncJob",),
     "kendra.metrics-backwards": ("kendra.DataSourceSyncJob",),
-    "kendra.execution-overlap": ("kendra.DataSourceSyncJob",),
     "graph.lifecycle-transition": ("graph.synchronizationJob",),
     "graph.quarantine-series-backwards": ("graph.synchronizationJob",),
     "pagination.token-cycle": ("graph.synchronizationJobCollection",),
 }
+
+
+# Shared by the observers when nothing broke; never changed.
+_BROKEN_NONE: list[Broken] = []
+
+# What a series rule does with one object: (object, source, origin) -> the rules it breaks.
+Observer = Callable[[dict[str, Any], str, Origin | None], list[Broken]]
 
 
 class Series:
@@ -516,7 +646,6 @@ class Series:
         # (a page that lists an execution twice shows no transition), a later one a later poll.
         self.document = 0
         self._executions: OrderedDict[str, _Execution] = OrderedDict()
-        self._starts: list[tuple[float, str]] = []
         self._jobs: OrderedDict[str, tuple[str | None, Any, Any, int]] = OrderedDict()
         self._links: OrderedDict[str, str] = OrderedDict()
 
@@ -529,7 +658,6 @@ class Series:
         are independent of one another)."""
         self.source = None
         self._executions.clear()
-        self._starts.clear()
         self._jobs.clear()
         self._links.clear()
 
@@ -542,113 +670,99 @@ class Series:
         self, schema: str, value: Any, location: Location, origin: Origin | None
     ) -> list[Finding]:
         """The series findings of one resource, given all before it in its source."""
-        if not self.enabled or not isinstance(value, dict):
+        found = self.broken(schema, value, location.source, origin)
+        return [broken.at(location) for broken in found]
+
+    def broken(self, schema: str, value: Any, source: str, origin: Origin | None) -> list[Broken]:
+        """The series rules one resource of ``source`` breaks, given all before it."""
+        observe = self.observer(schema)
+        if observe is None or not isinstance(value, dict):
             return []
-        self._begin(location.source)
+        return observe(value, source, origin)
+
+    def observer(self, schema: str) -> Observer | None:
+        """What ``broken`` does for objects of ``schema`` (None: no series rule looks at
+        them), as one function, for a caller that walks many documents."""
+        if schema not in self.watched:
+            return None
         if schema == "kendra.DataSourceSyncJob":
-            return self._kendra(value, location)
+            return self._kendra
         if schema == "graph.synchronizationJob":
-            return self._graph(value, location)
-        if schema == "graph.synchronizationJobCollection" and origin is not None:
-            return self._link(value, location, origin)
-        return []
+            return self._graph
+        return self._link
 
-    def _kendra(self, job: dict[str, Any], location: Location) -> list[Finding]:
-        from conformance import lifecycle
-
+    def _kendra(self, job: dict[str, Any], source: str, origin: Origin | None) -> list[Broken]:
+        if source != self.source:
+            self._begin(source)
         key = job.get("ExecutionId")
-        if not isinstance(key, str):
+        if type(key) is not str:
             return []
-        status = job.get("Status") if isinstance(job.get("Status"), str) else None
+        status = job.get("Status")
+        if type(status) is not str:
+            status = None
         metrics = job.get("Metrics")
-        counts: dict[str, int] = {}
-        if isinstance(metrics, dict):
-            for name, text in metrics.items():
-                if isinstance(text, str) and text.isascii() and text.isdigit() and len(text) < 20:
-                    counts[name] = int(text)
-        start, end = _number(job.get("StartTime")), _number(job.get("EndTime"))
-        found: list[Finding] = []
-        known = self._executions.get(key)
+        executions = self._executions
+        known = executions.get(key)
+        if known is None:  # the usual case of a bulk stream: remembered, nothing to judge
+            executions[key] = _Execution(status, metrics, self.document)
+            if len(executions) > MAX_TRACKED:
+                executions.popitem(last=False)
+            return _BROKEN_NONE
+        if known.document == self.document:  # listed twice in one page: one moment
+            return []
+        found: list[Broken] = []
         schema = "kendra.DataSourceSyncJob"
-        if known is None:
-            if "kendra.execution-overlap" in self.enabled and start is not None:
-                found.extend(self._overlap(key, start, location))
-            self._remember(
-                self._executions, key, _Execution(status, counts, start, end, self.document)
-            )
-            if start is not None:
-                bisect.insort(self._starts, (start, key))
-                if len(self._starts) > MAX_TRACKED:
-                    self._starts.pop(0)
-            return found
-        later = known.document != self.document
+        before = known.status
         if (
-            later
+            status is not None
+            and before is not None
+            and status != before
             and "kendra.lifecycle-transition" in self.enabled
-            and known.status is not None
-            and status is not None
-            and not lifecycle.allowed(lifecycle.KENDRA, known.status, status)
-            and _known(lifecycle.KENDRA, known.status, status)
+            and _known(lifecycle.KENDRA, before, status)
+            and not lifecycle.allowed(lifecycle.KENDRA, before, status)
         ):
             found.append(
-                finding(
+                Broken(
                     BY_ID["kendra.lifecycle-transition"],
                     schema,
-                    location,
                     "/Status",
-                    f"execution {key} went from {known.status} to {status}, which the"
-                    " lifecycle table does not allow",
-                    list(lifecycle.transitions(lifecycle.KENDRA).get(known.status, ())),
+                    f"execution {key} went from {before} to {status}, which the lifecycle"
+                    " table does not allow",
+                    list(lifecycle.transitions(lifecycle.KENDRA).get(before, ())),
                     status,
                 )
             )
-        if later and "kendra.metrics-backwards" in self.enabled:
-            for name, count in counts.items():
-                before = known.metrics.get(name)
-                if before is not None and count < before:
+        if (
+            metrics is not known.metrics
+            and type(metrics) is dict
+            and type(known.metrics) is dict
+            and metrics != known.metrics
+            and "kendra.metrics-backwards" in self.enabled
+        ):
+            earlier, now = _counts(known.metrics), _counts(metrics)
+            for name, count in now.items():
+                previous = earlier.get(name)
+                if previous is not None and count < previous:
                     found.append(
-                        finding(
+                        Broken(
                             BY_ID["kendra.metrics-backwards"],
                             schema,
-                            location,
                             f"/Metrics/{name.replace('~', '~0').replace('/', '~1')}",
-                            f"execution {key}: {name} went back from {before} to {count}",
-                            before,
-                            str(count),
+                            f"execution {key}: {name} went back from {previous} to {count}",
+                            str(previous),
+                            metrics[name],
                         )
                     )
-        known.status = status or known.status
-        known.metrics.update(counts)
-        known.end = end if end is not None else known.end
+        if status is not None:
+            known.status = status
+        if type(metrics) is dict:
+            known.metrics = metrics
         known.document = self.document
-        self._executions.move_to_end(key)
         return found
 
-    def _overlap(self, key: str, start: float, location: Location) -> list[Finding]:
-        """The execution that started last before ``start``: it must have ended by then."""
-        index = bisect.bisect_left(self._starts, (start, ""))
-        if index == 0:
-            return []
-        _, before = self._starts[index - 1]
-        previous = self._executions.get(before)
-        if previous is None or previous.end is None or previous.end <= start:
-            return []
-        return [
-            finding(
-                BY_ID["kendra.execution-overlap"],
-                "kendra.DataSourceSyncJob",
-                location,
-                "/StartTime",
-                f"execution {key} started at {_shown(start)}, before execution {before}"
-                f" (started earlier) ended at {_shown(previous.end)}",
-                previous.end,
-                start,
-            )
-        ]
-
-    def _graph(self, job: dict[str, Any], location: Location) -> list[Finding]:
-        from conformance import lifecycle
-
+    def _graph(self, job: dict[str, Any], source: str, origin: Origin | None) -> list[Broken]:
+        if source != self.source:
+            self._begin(source)
         key = job.get("id")
         status = job.get("status")
         if not isinstance(key, str) or not isinstance(status, dict):
@@ -657,7 +771,7 @@ class Series:
         quarantine = status.get("quarantine")
         began = quarantine.get("seriesBegan") if isinstance(quarantine, dict) else None
         count = _count(quarantine.get("seriesCount")) if isinstance(quarantine, dict) else None
-        found: list[Finding] = []
+        found: list[Broken] = []
         known = self._jobs.get(key)
         schema = "graph.synchronizationJob"
         if known is not None and known[3] != self.document:
@@ -670,10 +784,9 @@ class Series:
                 and not lifecycle.allowed(lifecycle.GRAPH, before_code, code)
             ):
                 found.append(
-                    finding(
+                    Broken(
                         BY_ID["graph.lifecycle-transition"],
                         schema,
-                        location,
                         "/status/code",
                         f"job {key} went from {before_code} to {code}, which the lifecycle"
                         " table does not allow",
@@ -690,10 +803,9 @@ class Series:
                 and count < before_count
             ):
                 found.append(
-                    finding(
+                    Broken(
                         BY_ID["graph.quarantine-series-backwards"],
                         schema,
-                        location,
                         "/status/quarantine/seriesCount",
                         f"job {key}: seriesCount went back from {before_count} to {count} in"
                         f" the series that began {began}",
@@ -704,7 +816,11 @@ class Series:
         self._remember(self._jobs, key, (code, began, count, self.document))
         return found
 
-    def _link(self, page: dict[str, Any], location: Location, origin: Origin) -> list[Finding]:
+    def _link(self, page: dict[str, Any], source: str, origin: Origin | None) -> list[Broken]:
+        if source != self.source:
+            self._begin(source)
+        if origin is None:
+            return []
         """Graph pages: the link from the request's URL to the page's nextLink; a link that
         leads back to a URL on the chain behind it is a cycle."""
         if "pagination.token-cycle" not in self.enabled:
@@ -718,10 +834,9 @@ class Series:
         while step in self._links and walked <= len(self._links):
             if step == here:
                 return [
-                    finding(
+                    Broken(
                         BY_ID["pagination.token-cycle"],
                         "graph.synchronizationJobCollection",
-                        location,
                         "/@odata.nextLink",
                         "@odata.nextLink leads back to a page already read: a client that"
                         " follows it pages forever",
@@ -735,16 +850,24 @@ class Series:
 
     @staticmethod
     def _remember(table: OrderedDict[str, Any], key: str, value: Any) -> None:
+        """Keep ``value`` under ``key``; past the cap, the entry kept longest goes (an
+        OrderedDict: a dict's first key is found in time that grows with what was deleted)."""
         table[key] = value
-        table.move_to_end(key)
         if len(table) > MAX_TRACKED:
             table.popitem(last=False)
 
 
+def _counts(metrics: dict[str, Any]) -> dict[str, int]:
+    """The counters of a Metrics object that are strings of decimal digits, as numbers."""
+    return {
+        name: int(text)
+        for name, text in metrics.items()
+        if type(text) is str and text.isascii() and text.isdigit() and len(text) < 20
+    }
+
+
 def _known(kind: str, before: str, after: str) -> bool:
     """Both states are in the table: a state it does not know is drift, reported as such."""
-    from conformance import lifecycle
-
     life = lifecycle.load().get(kind)
     return life.state(before) is not None and life.state(after) is not None
 

@@ -598,14 +598,15 @@ def _one_after_another(history: Any) -> None:
     ended: float | None = None
     for job in jobs:
         start = job["StartTime"]
-        if ended is not None and start < ended:
+        if ended is not None and start <= ended:
             shift = ended - start + 1
             job["StartTime"] = start + shift
             if isinstance(job.get("EndTime"), int | float):
                 job["EndTime"] = job["EndTime"] + shift
+        # A job with no EndTime (still running) still takes its instant: no two start at once.
         end = job.get("EndTime")
-        if isinstance(end, int | float):
-            ended = end if ended is None else max(ended, end)
+        last = end if isinstance(end, int | float) else job["StartTime"]
+        ended = last if ended is None else max(ended, last)
 
 
 def _document(model: Model, name: str, mode: Mode, src: Source) -> Any:

@@ -193,7 +193,7 @@ def response(status):
     return {
         "History": [
             {"ExecutionId": "e1", "StartTime": START, "EndTime": END, "Status": status},
-            {"ExecutionId": "e2", "StartTime": START, "Status": "SYNCING"},
+            {"ExecutionId": "e2", "StartTime": END + dt.timedelta(hours=1), "Status": "SYNCING"},
         ],
         "ResponseMetadata": METADATA,
     }

@@ -49,6 +49,18 @@ def rule_ids(document: Any, schema: str | None = None) -> list[str]:
     return [f.rule_id for f in result.findings if f.kind == "rule"]
 
 
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5)
+    ),
+    max_leaves=25,
+)
+
 # --- Document rules: one right and one wrong document each -------------------------------------
 
 QUARANTINE = {
@@ -215,15 +227,41 @@ def test_metrics_do_not_go_backwards(tmp_path: Path) -> None:
     assert _series(_ndjson(tmp_path, pages)) == [(2, "kendra.metrics-backwards")]
 
 
-def test_executions_do_not_overlap(tmp_path: Path) -> None:
-    """An execution that starts before the previous one ended is a finding; one that starts
-    after is not, in one page as across pages."""
+def test_executions_of_a_page_do_not_overlap(tmp_path: Path) -> None:
+    """In one page (one data source's history, newest first), an execution that starts before
+    the one before it ended is a finding; across pages nothing is said, since the pages of a
+    recording may be of many data sources."""
     first = kendra_job(ExecutionId="a", StartTime=1000, EndTime=2000)
     after = kendra_job(ExecutionId="b", StartTime=2500, EndTime=3000)
     inside = kendra_job(ExecutionId="c", StartTime=2700, EndTime=2800)
-    assert _series(_ndjson(tmp_path, [{"History": [first, after]}])) == []
-    path = _ndjson(tmp_path, [{"History": [first, after]}, {"History": [inside]}], "b.ndjson")
-    assert _series(path) == [(2, "kendra.execution-overlap")]
+    assert rule_ids({"History": [after, first]}) == []
+    assert rule_ids({"History": [first, after]}) == []  # any order: judged by start
+    result = conformance.check({"History": [inside, after, first]})
+    broken = [(f.pointer, f.rule_id) for f in result.findings if f.kind == "rule"]
+    assert broken == [("/History/0/StartTime", "kendra.execution-overlap")]
+    other = _ndjson(tmp_path, [{"History": [after]}, {"History": [inside]}], "c.ndjson")
+    assert _series(other) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(
+            st.sampled_from(["ExecutionId", "StartTime", "EndTime", "Status"]),
+            st.none()
+            | st.booleans()
+            | st.integers()
+            | st.floats(allow_nan=False, allow_infinity=False)
+            | st.text(max_size=5),
+        )
+        | _JSON,
+        max_size=6,
+    )
+)
+def test_page_rules_take_any_history(history: list[Any]) -> None:
+    """A History of any items, times of any type, gives findings or nothing."""
+    result = conformance.check({"History": history}, schema="kendra.ListDataSourceSyncJobsResponse")
+    assert all(f.kind != "unreadable" for f in result.findings)
 
 
 def test_graph_lifecycle_and_quarantine_series(tmp_path: Path) -> None:
@@ -410,13 +448,6 @@ def test_valid_pages_of_many_executions_break_no_rule() -> None:
 
 # --- Hostile input -----------------------------------------------------------------------------
 
-_JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5)
-    ),
-    max_leaves=25,
-)
 _MEMBERS = st.dictionaries(
     st.sampled_from(
         [

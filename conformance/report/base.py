@@ -160,7 +160,7 @@ class Reporter:
 
     def summary(self) -> str:
         """The closing line: files, documents, and the findings counted per kind."""
-        parts = [plural(self.counts[kind], _NOUNS.get(kind, kind)) for kind in sorted(self.counts)]
+        parts = [plural(self.counts[kind], kind) for kind in sorted(self.counts)]
         files = plural(self.files, "file")
         documents = plural(self.documents, "document")
         verdict = ", ".join(parts) or ("all conform" if self.documents else "nothing to validate")
@@ -210,8 +210,10 @@ _INVARIABLE: Final = frozenset({"unreadable", "unselected"})
 def plural(n: int, noun: str) -> str:
     """``1 violation``, ``2 violations``: a count with its noun, as every summary prints one.
 
-    Kinds that are adjectives (``unreadable``, ``unselected``) stay as they are.
+    Kinds that are adjectives (``unreadable``, ``unselected``) stay as they are; the kind
+    ``rule`` is counted as broken rules.
     """
+    noun = _NOUNS.get(noun, noun)
     if n == 1 or noun in _INVARIABLE:
         return f"{n} {noun}"
     return f"{n} {noun}s"
