@@ -741,3 +741,18 @@ def test_fetch_api_yields_pages_and_failures(serve: Any, token: str) -> None:
     items = list(fetch(calls, Settings(bearer_env="GRAPH_TOKEN", connect_timeout=5)))
     assert [type(i).__name__ for i in items] == ["Page", "Page", "Failure"]
     assert check(items[0].exchange).conforms  # type: ignore[union-attr]
+
+
+def test_live_pages_are_held_to_the_contract_rules(serve: Any) -> None:
+    """A live page that passes its schema but breaks a contract rule (a FAILED job with no
+    ErrorCode) is exit 1 with the rule's finding."""
+    failed = dict(KENDRA_JOB, Status="FAILED")
+    server = serve(lambda r: _json(200, {"History": [failed]}, "application/x-amz-json-1.1"))
+    code, out, _ = run(
+        "validate", "--url", server.url + "/", "--aws-target",
+        "AWSKendraFrontendService.ListDataSourceSyncJobs", "--data", "{}", "--sign", "never",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 1
+    rules = [f["rule_id"] for r in json.loads(out)["results"] for f in r["findings"]]
+    assert rules == ["kendra.failed-has-error-code"]

@@ -369,3 +369,24 @@ def test_hook_install_never_reaches_an_index(
     assert "Looking in indexes" not in output
     assert "Could not fetch URL" not in output
     assert "ProxyError" not in output
+
+
+def test_hook_reports_broken_contract_rules(
+    tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str, str]
+) -> None:
+    """A fixture that passes its schema but breaks a contract rule (more units done than there
+    are) fails the hook with the rule's id; disable-rules in pyproject.toml lets it pass."""
+    project = make_project(tmp_path / "project", hook_repo, env)
+    over = {**PROGRESS, "completedUnits": 5000, "totalUnits": 4000}
+    (project / "fixtures" / "over.json").write_text(json.dumps(over, indent=2) + "\n")
+    git(project, env, "add", "-A")
+    code, output = run_hook(project, env, "fixtures/over.json")
+    assert code == 1, output
+    assert "rule  /completedUnits: completedUnits 5000 is more than totalUnits 4000" in output
+    assert "graph.progress-within-total" in output
+    (project / "pyproject.toml").write_text(
+        '[tool.conformance]\ndisable-rules = ["graph.progress-within-total"]\n'
+    )
+    git(project, env, "add", "-A")
+    code, output = run_hook(project, env, "fixtures/over.json")
+    assert code == 0, output
