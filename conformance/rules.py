@@ -712,25 +712,9 @@ class Series:
             return []
         found: list[Broken] = []
         schema = "kendra.DataSourceSyncJob"
-        before = known.status
-        if (
-            status is not None
-            and before is not None
-            and status != before
-            and "kendra.lifecycle-transition" in self.enabled
-            and _known(lifecycle.KENDRA, before, status)
-            and not lifecycle.allowed(lifecycle.KENDRA, before, status)
-        ):
-            found.append(
-                Broken(
-                    BY_ID["kendra.lifecycle-transition"],
-                    schema,
-                    "/Status",
-                    f"execution {key} went from {before} to {status}, which the lifecycle"
-                    " table does not allow",
-                    list(lifecycle.transitions(lifecycle.KENDRA).get(before, ())),
-                    status,
-                )
+        if "kendra.lifecycle-transition" in self.enabled:
+            found += _transition(
+                "kendra", f"execution {key}", schema, "/Status", known.status, status
             )
         if (
             metrics is not known.metrics
@@ -776,23 +760,9 @@ class Series:
         schema = "graph.synchronizationJob"
         if known is not None and known[3] != self.document:
             before_code, before_began, before_count, _ = known
-            if (
-                "graph.lifecycle-transition" in self.enabled
-                and before_code is not None
-                and code is not None
-                and _known(lifecycle.GRAPH, before_code, code)
-                and not lifecycle.allowed(lifecycle.GRAPH, before_code, code)
-            ):
-                found.append(
-                    Broken(
-                        BY_ID["graph.lifecycle-transition"],
-                        schema,
-                        "/status/code",
-                        f"job {key} went from {before_code} to {code}, which the lifecycle"
-                        " table does not allow",
-                        list(lifecycle.transitions(lifecycle.GRAPH).get(before_code, ())),
-                        code,
-                    )
+            if "graph.lifecycle-transition" in self.enabled:
+                found += _transition(
+                    "graph", f"job {key}", schema, "/status/code", before_code, code
                 )
             if (
                 "graph.quarantine-series-backwards" in self.enabled
@@ -855,6 +825,36 @@ class Series:
         table[key] = value
         if len(table) > MAX_TRACKED:
             table.popitem(last=False)
+
+
+_LIFECYCLES = {"kendra": lifecycle.KENDRA, "graph": lifecycle.GRAPH}
+
+
+def _transition(
+    service: str, what: str, schema: str, pointer: str, before: str | None, after: str | None
+) -> list[Broken]:
+    """``<service>.lifecycle-transition`` broken when ``after`` may not follow ``before`` by
+    the lifecycle table (nothing when either is missing, the same, or a state the table does
+    not know: that is drift)."""
+    kind = _LIFECYCLES[service]
+    if (
+        before is None
+        or after is None
+        or before == after
+        or not _known(kind, before, after)
+        or lifecycle.allowed(kind, before, after)
+    ):
+        return []
+    return [
+        Broken(
+            BY_ID[f"{service}.lifecycle-transition"],
+            schema,
+            pointer,
+            f"{what} went from {before} to {after}, which the lifecycle table does not allow",
+            list(lifecycle.transitions(kind).get(before, ())),
+            after,
+        )
+    ]
 
 
 def _counts(metrics: dict[str, Any]) -> dict[str, int]:

@@ -6,8 +6,6 @@ The emulator runs in this process (``conformance.emulator.start``) or as the rea
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import subprocess
 import sys
@@ -15,23 +13,13 @@ from pathlib import Path
 
 import pytest
 import requests
+from cli_run import run
 
 from conformance import scenarios
-from conformance.cli import main
 from conformance.emulator import KENDRA_TARGET, emulator_app, start
 
 JOBS = "/beta/servicePrincipals/sp-1/synchronization/jobs"
 KENDRA = ("--aws-target", KENDRA_TARGET, "--data", '{"Id": "ds-1", "IndexId": "%s"}' % ("0" * 36))
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stderr(err):
-        try:
-            code = main(list(argv), out)
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize("service", ["graph", "kendra"])

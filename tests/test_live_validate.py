@@ -7,7 +7,6 @@ Every test talks to a real HTTP server on 127.0.0.1 that it starts (``conformanc
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import ssl
 import threading
@@ -18,11 +17,11 @@ from typing import Any
 
 import pytest
 import yaml  # noqa: F401  (imported once, before pytester runs; see test_plugin_http)
+from cli_run import run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conformance import check
-from conformance.cli import main
 from conformance.emulator import Reply, Request, Running, start
 from conformance.errors import InputError
 from conformance.live import Call, Page, Settings, _next, _retry_after, fetch, make_call
@@ -134,16 +133,6 @@ def kendra_pages(tokens: list[str | None]) -> Callable[[Request], Reply]:
         return _json(200, body, "application/x-amz-json-1.1")
 
     return app
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stderr(err):
-        try:
-            code = main(list(argv), out)
-        except SystemExit as exc:  # argparse's usage errors
-            code = int(exc.code or 0)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

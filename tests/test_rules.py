@@ -3,19 +3,17 @@ series rules see a recording in order, and rules run wherever validation runs.""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_run import run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import conformance
 from conformance import rules, strategies
-from conformance.cli import main
 
 pytest_plugins = ("pytester",)
 
@@ -333,16 +331,6 @@ def test_graph_next_link_cycle_in_a_recording(tmp_path: Path) -> None:
 
 
 # --- Front-ends --------------------------------------------------------------------------------
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stderr(err):
-        try:
-            code = main(list(argv), out)
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_cli_error_warning_strict_and_disable(
