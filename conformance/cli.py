@@ -203,14 +203,16 @@ def _parser() -> argparse.ArgumentParser:
     validate = _command(
         sub,
         "validate",
-        help="validate recorded responses and fixture files",
+        help="validate recorded responses and fixture files, or live services (--url)",
         description=(
             "Validate JSON files, NDJSON streams (one document a line), HAR files and VCR"
             " cassettes (YAML or JSON), folders of them, or - for stdin. Each resource found is"
             " validated against a schema chosen by --schema, by [tool.conformance.schemas] in"
             " pyproject.toml, by @odata.type / @odata.context, by the recorded request (Graph URL,"
             " X-Amz-Target) or by the document's shape. Unknown enum values and properties are"
-            " drift: reported, and failing the run only with --strict."
+            " drift: reported, and failing the run only with --strict. Contract rules beyond the"
+            " schemas (conformance rules lists them) are checked too. With --url URL and no"
+            " PATH, every page of URL is fetched live and validated (see the live options)."
         ),
     )
     # What to read and how, as every command that reads recorded traffic takes it.
