@@ -14,7 +14,7 @@ Two kinds:
   run): an execution's states follow the lifecycle table (``conformance.lifecycle``), counters
   do not go backwards, a new execution starts after the previous one ended, and a page link
   does not lead back to an earlier page. ``Series`` keeps that state for one source at a time,
-  within ``MAX_TRACKED`` executions, jobs and links (the oldest are let go), so memory stays
+  within twice ``MAX_TRACKED`` executions, jobs and links (the oldest are let go), so memory stays
   bounded whatever the recording's length. The order of a source is taken as the order of time.
 
 A broken rule is a finding of kind ``rule`` with the rule's id and severity: an error fails a
@@ -27,11 +27,10 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from conformance import lifecycle
 from conformance.findings import Finding, Location, Origin
@@ -44,6 +43,15 @@ PROGRESS_DOC = "graph-synchronizationProgress.md"
 
 # Executions, jobs and page links a series remembers per source; the oldest go first.
 MAX_TRACKED = 10_000
+
+# The counters of a Kendra job's Metrics (botocore's DataSourceSyncJobMetrics).
+METRICS = (
+    "DocumentsAdded",
+    "DocumentsModified",
+    "DocumentsDeleted",
+    "DocumentsFailed",
+    "DocumentsScanned",
+)
 
 
 @dataclass(frozen=True)
@@ -336,12 +344,10 @@ def _failed_has_error_code(job: dict[str, Any]) -> list[Violation]:
 
 
 def _end_after_start(job: dict[str, Any]) -> list[Violation]:
-    began, ended = job.get("StartTime"), job.get("EndTime")
-    if (
-        type(began) in _NUMBERS
-        and type(ended) in _NUMBERS
-        and cast(float, ended) < cast(float, began)
-    ):
+    # Typed Any: compared only once both are numbers (no cast: a call per job costs).
+    began: Any = job.get("StartTime")
+    ended: Any = job.get("EndTime")
+    if type(began) in _NUMBERS and type(ended) in _NUMBERS and ended < began:
         return [("/EndTime", f"EndTime {ended} is before StartTime {began}", began, ended)]
     return _NONE
 
@@ -352,16 +358,21 @@ def _executions_in_order(page: dict[str, Any]) -> list[Violation]:
     if type(history) is not list or len(history) < 2:
         return _NONE
     # Kendra lists the newest first: then one pass over neighbours says all is well.
-    newer = history[0]
-    for older in history[1:]:
+    newer: Any = history[0]
+    older: Any
+    for older in itertools.islice(history, 1, None):
         if type(newer) is not dict or type(older) is not dict:
             break
-        began, ended, before = newer.get("StartTime"), older.get("EndTime"), older.get("StartTime")
-        if type(began) not in _NUMBERS or type(ended) not in _NUMBERS:
-            break
-        if type(before) not in _NUMBERS:
-            break
-        if cast(float, ended) > cast(float, began) or cast(float, before) > cast(float, began):
+        began: Any = newer.get("StartTime")
+        ended: Any = older.get("EndTime")
+        before: Any = older.get("StartTime")
+        if (
+            type(began) not in _NUMBERS
+            or type(ended) not in _NUMBERS
+            or type(before) not in _NUMBERS
+            or ended > began
+            or before > began
+        ):
             break
         newer = older
     else:
@@ -603,15 +614,6 @@ def finding(
 # --- Series rules ---------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Execution:
-    status: str | None
-    # Its Metrics as last seen, as sent: parsed only when a later poll sends other ones.
-    metrics: Any
-    # The document it was last seen in: a later document is a later poll.
-    document: int = 0
-
-
 _SERIES_SCHEMAS: dict[str, tuple[str, ...]] = {
     "kendra.lifecycle-transition": ("kendra.DataSourceSyncJob",),
     "kendra.metrics-backwards": ("kendra.DataSourceSyncJob",),
@@ -645,9 +647,12 @@ class Series:
         # Which document of the source is being read: resources of one document are one moment
         # (a page that lists an execution twice shows no transition), a later one a later poll.
         self.document = 0
-        self._executions: OrderedDict[str, _Execution] = OrderedDict()
-        self._jobs: OrderedDict[str, tuple[str | None, Any, Any, int]] = OrderedDict()
-        self._links: OrderedDict[str, str] = OrderedDict()
+        # Each execution's status, Metrics as sent and the document it was last seen in (a
+        # later document is a later poll); Metrics are parsed only when a poll sends others.
+        self._executions: dict[str, tuple[str | None, Any, int]] = {}
+        self._older: dict[str, tuple[str | None, Any, int]] = {}
+        self._jobs: dict[str, tuple[str | None, Any, Any, int]] = {}
+        self._links: dict[str, str] = {}
 
     def next_document(self) -> None:
         """The resources observed from now on belong to the next document of the source."""
@@ -658,6 +663,7 @@ class Series:
         are independent of one another)."""
         self.source = None
         self._executions.clear()
+        self._older.clear()
         self._jobs.clear()
         self._links.clear()
 
@@ -700,30 +706,37 @@ class Series:
         status = job.get("Status")
         if type(status) is not str:
             status = None
-        metrics = job.get("Metrics")
+        metrics: Any = job.get("Metrics")
+        # Kept as one tuple of the counters' values, not the parsed dict: a table of
+        # references to parsed documents makes Python's cycle collector walk them all, which
+        # cost a bulk stream more than the rules do (a tuple of strings is left alone).
+        frozen = tuple([metrics.get(name) for name in METRICS]) if type(metrics) is dict else None
         executions = self._executions
         known = executions.get(key)
+        if known is None:
+            known = self._older.get(key)
         if known is None:  # the usual case of a bulk stream: remembered, nothing to judge
-            executions[key] = _Execution(status, metrics, self.document)
-            if len(executions) > MAX_TRACKED:
-                executions.popitem(last=False)
+            executions[key] = (status, frozen, self.document)
+            if len(executions) >= MAX_TRACKED:
+                # Two generations: the full one becomes the older, the oldest is let go.
+                self._older, self._executions = executions, {}
             return _BROKEN_NONE
-        if known.document == self.document:  # listed twice in one page: one moment
+        before, earlier_metrics, seen_in = known
+        if seen_in == self.document:  # listed twice in one page: one moment
             return []
         found: list[Broken] = []
         schema = "kendra.DataSourceSyncJob"
         if "kendra.lifecycle-transition" in self.enabled:
-            found += _transition(
-                "kendra", f"execution {key}", schema, "/Status", known.status, status
-            )
+            found += _transition("kendra", f"execution {key}", schema, "/Status", before, status)
         if (
-            metrics is not known.metrics
-            and type(metrics) is dict
-            and type(known.metrics) is dict
-            and metrics != known.metrics
+            frozen is not None
+            and earlier_metrics is not None
+            and frozen != earlier_metrics
             and "kendra.metrics-backwards" in self.enabled
         ):
-            earlier, now = _counts(known.metrics), _counts(metrics)
+            current = dict(zip(METRICS, frozen, strict=True))
+            earlier = _counts(dict(zip(METRICS, earlier_metrics, strict=True)))
+            now = _counts(current)
             for name, count in now.items():
                 previous = earlier.get(name)
                 if previous is not None and count < previous:
@@ -734,14 +747,16 @@ class Series:
                             f"/Metrics/{name.replace('~', '~0').replace('/', '~1')}",
                             f"execution {key}: {name} went back from {previous} to {count}",
                             str(previous),
-                            metrics[name],
+                            current[name],
                         )
                     )
-        if status is not None:
-            known.status = status
-        if type(metrics) is dict:
-            known.metrics = metrics
-        known.document = self.document
+        executions[key] = (
+            status if status is not None else before,
+            frozen if frozen is not None else earlier_metrics,
+            self.document,
+        )
+        if len(executions) >= MAX_TRACKED:
+            self._older, self._executions = executions, {}
         return found
 
     def _graph(self, job: dict[str, Any], source: str, origin: Origin | None) -> list[Broken]:
@@ -819,12 +834,11 @@ class Series:
         return []
 
     @staticmethod
-    def _remember(table: OrderedDict[str, Any], key: str, value: Any) -> None:
-        """Keep ``value`` under ``key``; past the cap, the entry kept longest goes (an
-        OrderedDict: a dict's first key is found in time that grows with what was deleted)."""
+    def _remember(table: dict[str, Any], key: str, value: Any) -> None:
+        """Keep ``value`` under ``key``; past twice the cap, the older half goes."""
         table[key] = value
-        if len(table) > MAX_TRACKED:
-            table.popitem(last=False)
+        if len(table) > 2 * MAX_TRACKED:
+            _trim(table)
 
 
 _LIFECYCLES = {"kendra": lifecycle.KENDRA, "graph": lifecycle.GRAPH}
@@ -855,6 +869,14 @@ def _transition(
             after,
         )
     ]
+
+
+def _trim(table: dict[str, Any]) -> None:
+    """Keep the ``MAX_TRACKED`` entries put in last (a dict keeps its order of insertion):
+    done once per ``MAX_TRACKED`` insertions, so each costs O(1) on average."""
+    kept = list(table.items())[-MAX_TRACKED:]
+    table.clear()
+    table.update(kept)
 
 
 def _counts(metrics: dict[str, Any]) -> dict[str, int]:
