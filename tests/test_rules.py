@@ -355,6 +355,14 @@ def test_cli_error_warning_strict_and_disable(
     assert run("validate", str(failed))[0] == 0
 
 
+def test_disable_all_rules(tmp_path: Path) -> None:
+    """--disable-rule all switches every rule off: a FAILED job without ErrorCode passes."""
+    path = tmp_path / "failed.json"
+    path.write_text(json.dumps(kendra_job(Status="FAILED", EndTime=1763627000)))
+    assert run("validate", str(path), "--disable-rule", "all")[0] == 0
+    assert run("validate", str(path))[0] == 1
+
+
 def test_unknown_rule_id_is_exit_2_with_a_suggestion(tmp_path: Path) -> None:
     """A misspelt rule id is a usage error naming the closest one."""
     path = tmp_path / "a.json"

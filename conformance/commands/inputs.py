@@ -134,7 +134,8 @@ def add_input_options(command: argparse.ArgumentParser) -> None:
         dest="disabled_rules",
         metavar="ID",
         help="switch off a contract rule beyond the schemas (repeatable; conformance rules lists"
-        " them; also [tool.conformance] disable-rules = [...])",
+        " them; also [tool.conformance] disable-rules = [...]); 'all' switches every rule off,"
+        " which a bulk scan of many Kendra pages pays for in speed (see the README)",
     )
     command.add_argument(
         "--allow-empty",
