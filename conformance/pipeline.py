@@ -27,7 +27,7 @@ from conformance.documents import (
     too_deep_finding,
 )
 from conformance.findings import Finding, Location, Origin, Result
-from conformance.rules import Broken, RuleBook, Series
+from conformance.rules import Broken, Check, ContractRule, Observer, RuleBook, Series
 from conformance.selection import Selection, Selector
 from conformance.sources import (
     DEFAULT_INCLUDE,
@@ -101,7 +101,7 @@ class Pipeline:
         # Where each schema holds objects some contract rule looks at (see ``_ruled``).
         self._rule_plans: dict[str, tuple[tuple[str, str, str, bool], ...] | None] = {}
         # Per schema with a plan: its document rules, its series observer, its members.
-        self._rule_steps: dict[str, tuple[Any, Any, tuple[tuple[str, str, str, bool], ...]]] = {}
+        self._rule_steps: dict[str, _Steps] = {}
 
     def run(self, paths: Sequence[str], stdin: IO[bytes] | None = None) -> Iterator[Result]:
         """Results for every document in the given files, folders (and ``-`` for stdin)."""
@@ -561,6 +561,13 @@ class Pipeline:
             return 1
         return max(sum(len(v) for a in arrays if isinstance(v := value.get(a), list)), 1)
 
+
+# A schema's properties that hold objects of a catalog schema: (name, pointer token, schema,
+# whether an array of them).
+_Members = tuple[tuple[str, str, str, bool], ...]
+# What the contract rules do with an object of a schema: its document rules with their checks,
+# its series observer, and the members to walk into.
+_Steps = tuple[tuple[tuple[ContractRule, Check], ...], Observer | None, _Members]
 
 # Where a body comes from a recorded exchange (a HAR entry, a cassette interaction).
 _RECORDED = frozenset({"entry", "interaction"})
