@@ -39,6 +39,7 @@ from conformance.redaction import REDACTED as REDACTED
 from conformance.redaction import SECRET_HEADERS as SECRET_HEADERS
 from conformance.redaction import redact_header as redact_header
 from conformance.redaction import redact_url as redact_url
+from conformance.remote import base_name, expand_url, is_url, open_url, shown
 
 DEFAULT_INCLUDE = ("*.json", "*.ndjson", "*.jsonl", "*.har", "*.yaml", "*.yml")
 
@@ -194,6 +195,7 @@ def read_stream(
     max_document: int = DEFAULT_MAX_DOCUMENT,
     size: int | None = None,
     urls: Sequence[str] = (),
+    local: bool = True,
 ) -> Iterator[Item]:
     """The bodies in one binary stream, by its name's extension or, failing that, its content.
 
@@ -203,9 +205,12 @@ def read_stream(
     matches one; the others are ``Skipped``. It means nothing to JSON and NDJSON documents.
     """
     head = stream.peek(4096)[:4096]
-    kind = _format_of(name, head)
+    kind = _format_of(base_name(name), head)
     if kind == "ndjson":
-        yield Lines(LineReader(stream, max_document), name, None if name == "<stdin>" else name)
+        # Workers read byte ranges of a local file themselves; stdin and objects of a remote
+        # file system are read here.
+        path = name if local and name != "<stdin>" else None
+        yield Lines(LineReader(stream, max_document), name, path)
     elif kind == "har":
         from conformance.recordings import read_har
 
@@ -305,6 +310,13 @@ def expand(
     for given in paths:
         if given == "-":
             yield given
+            continue
+        if is_url(given):
+            # Objects of a file system (s3://, gs://, file://): a glob or a prefix is listed
+            # there, what lies under a prefix picked by the include globs' file names.
+            yield from expand_url(
+                given, lambda name: including.file(base_name(name).rsplit("/", 1)[-1])
+            )
             continue
         # os.path.isdir is False for a name it cannot even ask about (too long, a NUL in it),
         # where Path.is_dir raises: the reader then says what is wrong with it.
@@ -472,20 +484,23 @@ def read_inputs(
                 stdin or sys.stdin.buffer, max_body=max_body, max_document=max_document, urls=urls
             )
             continue
-        opened = _open(path)
+        remote = is_url(path)
+        name = shown(path) if remote else path
+        opened = open_url(path) if remote else _open(path)
         if isinstance(opened, str):
-            yield _unreadable(Location(path), opened)
+            yield _unreadable(Location(name), opened)
             continue
         file, size = opened
         try:
             with file as stream:
                 yield from read_stream(
-                    stream,
-                    path,
+                    stream,  # type: ignore[arg-type]  # buffered: it peeks
+                    name,
                     max_body=max_body,
                     max_document=max_document,
                     size=size,
                     urls=urls,
+                    local=not remote,
                 )
         except OSError as exc:
-            yield _unreadable(Location(path), f"cannot read: {(exc.strerror or str(exc)).lower()}")
+            yield _unreadable(Location(name), f"cannot read: {(exc.strerror or str(exc)).lower()}")
