@@ -33,8 +33,8 @@ import ipaddress
 import json
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any, Literal
 from urllib.parse import urljoin, urlsplit
@@ -91,8 +91,6 @@ class Settings:
     max_pages: int = 1000
     max_body: int = DEFAULT_MAX_BODY
     ca_bundle: str | None = None
-    # Where waiting happens; a test of the retry logic may pass a recorder of waits.
-    sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -397,7 +395,7 @@ def _request(
                     f"HTTP {status}: the service asked to wait {wait:.0f} s, more than"
                     f" --max-wait {settings.max_wait:.0f}",
                 )
-            settings.sleep(wait)
+            time.sleep(wait)
             continue
         return _page(call, settings, response, verb, target, headers, data)
     raise AssertionError("unreachable: the last attempt returns")

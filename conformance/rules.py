@@ -43,6 +43,8 @@ PROGRESS_DOC = "graph-synchronizationProgress.md"
 
 # Executions, jobs and page links a series remembers per source; the oldest go first.
 MAX_TRACKED = 10_000
+# Page links followed from a new page when looking for a cycle.
+MAX_WALK = 1_000
 
 # The counters of a Kendra job's Metrics (botocore's DataSourceSyncJobMetrics).
 METRICS = (
@@ -804,13 +806,13 @@ class Series:
         return found
 
     def _link(self, page: dict[str, Any], source: str, origin: Origin | None) -> list[Broken]:
+        """Graph pages: the link from the request's URL to the page's nextLink; a link that
+        leads back to the page's own URL along the links met so far is a cycle. The walk
+        takes at most ``MAX_WALK`` steps, so a hostile recording (its pages in reverse order)
+        costs linear time; a longer cycle goes unreported."""
         if source != self.source:
             self._begin(source)
-        if origin is None:
-            return []
-        """Graph pages: the link from the request's URL to the page's nextLink; a link that
-        leads back to a URL on the chain behind it is a cycle."""
-        if "pagination.token-cycle" not in self.enabled:
+        if origin is None or "pagination.token-cycle" not in self.enabled:
             return []
         link = page.get("@odata.nextLink")
         here = origin.url
@@ -818,7 +820,7 @@ class Series:
             return []
         self._remember(self._links, here, link)
         step, walked = link, 0
-        while step in self._links and walked <= len(self._links):
+        while step in self._links and walked < MAX_WALK:
             if step == here:
                 return [
                     Broken(

@@ -354,7 +354,7 @@ def test_long_retry_after_is_not_waited(serve: Any, token: str) -> None:
     assert len(server.requests) == 1
 
 
-def test_backoff_waits_are_recorded_and_capped() -> None:
+def test_retry_after_is_read_as_seconds_or_a_date() -> None:
     """Retry-After in seconds or as an HTTP date; without it, 0.5 s doubled per attempt."""
     assert _retry_after("7", 0) == 7
     assert _retry_after(None, 0) == 0.5
