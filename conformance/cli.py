@@ -46,7 +46,8 @@ exit codes:
      or a --schemas folder that cannot be used (missing, a file that is not JSON, a
      $ref to no schema, a schema that does not compile); live (--url URL, no PATH):
      a URL that gave no page to check (DNS, TLS, connection, timeout, an HTTP error
-     or throttling past --retries / --max-wait), the other URLs still checked
+     or throttling past --retries / --max-wait), the other URLs still checked;
+     --engine dask: Dask not installed, or a --scheduler that cannot be reached
 """,
     "schemas": """\
 exit codes:
@@ -505,7 +506,8 @@ def _run(
     else:
         options, config = inputs.input_options(args, parser, alternative="--examples")
         # The catalog is loaded (and a --schemas folder checked) before anything is read.
-        results = Checker(options, _catalog(args.schemas)).check_paths(args.files)
+        checker = Checker(options, _catalog(args.schemas))
+        results = inputs.engine_results(args, options, checker)
     strict = args.strict if args.strict is not None else bool(config and config.strict)
     reports: list[Reporter] = [
         REPORTERS[fmt](

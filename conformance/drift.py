@@ -507,16 +507,20 @@ class _Values:
 
     def dated(self, day: str | None, key: str) -> None:
         """Count one value of key ``key`` on ``day`` (None: the resource had no time)."""
+        self.dated_many(day, key, 1)
+
+    def dated_many(self, day: str | None, key: str, count: int) -> None:
+        """Count ``count`` values of key ``key`` on ``day`` (None: the resource had no time)."""
         if day is None:
-            self.undated += 1
+            self.undated += count
             return
         counts = self.days.get(day)
         if counts is None:
             if len(self.days) >= DAY_CAP:
-                self.undated += 1
+                self.undated += count
                 return
             counts = self.days[day] = Counter()
-        counts[key] += 1
+        counts[key] += count
 
 
 class _Other:
@@ -754,6 +758,70 @@ class Analysis:
         prop.count += 1
         prop.types[finding.actual_type or json_type(finding.actual)] += 1
         prop.presence[finding.presence or presence_of(finding.actual)] += 1
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a worker sends back (``conformance.partitions``): the counts, without the
+        catalog and the plans made from it, which the receiving analysis has of its own."""
+        state = self.__dict__.copy()
+        for shared in ("catalog", "_locations", "_plan"):
+            state[shared] = None
+        return state
+
+    def merge(self, later: Analysis) -> None:
+        """Add what ``later`` counted over the documents that come after those of this
+        analysis (a partition of the corpus checked elsewhere), as if this analysis had seen
+        them itself: first places stay the earliest, earliest days the earliest. While neither
+        reached its cap the merged tables are those of one pass over the whole corpus; past a
+        cap, which distinct values are kept may differ (their total counts do not)."""
+        for where, theirs in later._values.items():
+            self._merge_values(self._values.setdefault(where, _Values()), theirs)
+        for owner, props in later._properties.items():
+            mine = self._properties.setdefault(owner, {})
+            for name, prop in props.items():
+                kept = mine.get(name)
+                if kept is None:
+                    if self._kept >= self.cap:
+                        self._property_other[owner] += prop.count
+                        self._capped = True
+                        continue
+                    self._kept += 1
+                    kept = mine[name] = _Property(prop.first)
+                kept.count += prop.count
+                kept.types.update(prop.types)
+                kept.presence.update(prop.presence)
+        self._property_other.update(later._property_other)
+        self._resources.update(later._resources)
+        self._findings.update(later._findings)
+        self._files |= later._files
+        self._documents += later._documents
+        self._capped = self._capped or later._capped
+
+    def _merge_values(self, table: _Values, theirs: _Values) -> None:
+        table.absent += theirs.absent
+        table.null += theirs.null
+        table.empty += theirs.empty
+        table.value += theirs.value
+        table.other += theirs.other
+        table.undated += theirs.undated
+        dropped: set[str] = set()
+        for key, count in theirs.counts.items():
+            if key not in table.firsts:
+                if key.startswith("\0"):  # undeclared: kept while under the cap
+                    if self._kept >= self.cap:
+                        table.other += count
+                        self._capped = True
+                        dropped.add(key)
+                        continue
+                    self._kept += 1
+                table.firsts[key] = theirs.firsts[key]
+            table.counts[key] += count
+        for day, counts in theirs.days.items():
+            for key, count in counts.items():
+                table.dated_many(day, "" if key in dropped else key, count)
+        for key, (day, place) in theirs.first_days.items():
+            known = table.first_days.get(key)
+            if key not in dropped and (known is None or day < known[0]):
+                table.first_days[key] = (day, place)
 
     def finish(self) -> DriftReport:
         """The frozen report of everything added so far."""

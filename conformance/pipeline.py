@@ -157,7 +157,7 @@ class Pipeline:
         held_count: Any = None
         # The run's schema when contract rules look at its documents, else None.
         held_ruled: str | None = None
-        for number, raw in enumerate(lines.stream, 1):
+        for number, raw in enumerate(lines.stream, lines.first):
             if not raw or raw.isspace():
                 continue
             # The contract rules' findings of a line judged already: the series rules have seen

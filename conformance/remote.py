@@ -90,13 +90,23 @@ def expand_url(url: str, matches: Any) -> Iterator[str]:
 def open_url(url: str) -> tuple[IO[bytes], int | None] | str:
     """The object's bytes as a buffered stream, compression undone, and its stored size (None
     when compressed: the stored size is not the document's), or why it cannot be read."""
+    opened = _open(url, "infer")
+    if isinstance(opened, str):
+        return opened
+    file, size = opened
+    return io.BufferedReader(_Raw(file), buffer_size=1 << 20), size
+
+
+def _open(url: str, compression: str | None) -> tuple[Any, int | None] | str:
+    """fsspec's file for the object and its stored size (None when compressed), or why it
+    cannot be opened."""
     found = _file_system(url)
     if isinstance(found, str):
         return found
     fs, path = found
     compressed = base_name(url) != url
     try:
-        opened = fs.open(path, "rb", compression="infer")
+        opened = fs.open(path, "rb", compression=compression)
         size = None if compressed else fs.size(path)
     except FileNotFoundError:
         return "no such object"
@@ -104,7 +114,28 @@ def open_url(url: str) -> tuple[IO[bytes], int | None] | str:
         return "permission denied (check the credentials in the environment)"
     except Exception as exc:  # the file system's own errors: named, never quoted at length
         return f"cannot read: {type(exc).__name__}: {redact_text(str(exc))[:200]}"
-    return io.BufferedReader(_Raw(opened), buffer_size=1 << 20), size
+    return opened, size if isinstance(size, int) and size >= 0 else None
+
+
+def object_size(url: str) -> int | None:
+    """The stored size of an uncompressed object, or None when it is compressed or cannot be
+    asked (reading it then says why)."""
+    found = _file_system(url)
+    if isinstance(found, str) or base_name(url) != url:
+        return None
+    fs, path = found
+    try:
+        size = fs.size(path)
+    except Exception:  # the file system's own errors: reading the object will name them
+        return None
+    return size if isinstance(size, int) and size >= 0 else None
+
+
+def open_seekable(url: str) -> IO[bytes] | str:
+    """An uncompressed object opened as it is stored, for reads at any offset (its byte ranges
+    are read by different workers), or why it cannot be."""
+    opened = _open(url, None)
+    return opened if isinstance(opened, str) else opened[0]
 
 
 def shown(url: str) -> str:

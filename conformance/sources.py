@@ -139,6 +139,9 @@ class Lines:
     name: str
     # The file's path when the lines can be re-read by range (not stdin): parallel runs need it.
     path: str | None = None
+    # The number of the stream's first line: a partition of a file read on a cluster starts
+    # part way through it (``conformance.partitions``).
+    first: int = 1
 
     def __post_init__(self) -> None:
         if isinstance(self.stream, io.IOBase):
@@ -147,7 +150,7 @@ class Lines:
     def bodies(self) -> Iterator[Body]:
         """One body per non-blank line, located by its line number (``TOO_LONG`` for a line
         past the cap, which ``documents.parse`` refuses)."""
-        for number, raw in enumerate(self.stream, 1):
+        for number, raw in enumerate(self.stream, self.first):
             if raw.isspace() or not raw:
                 continue
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):

@@ -44,6 +44,8 @@ PUBLIC = {
     "conformance.rules",
     # A user's poller run against each scenario (``conformance check-poller``).
     "conformance.pollers",
+    # Validation on a Dask cluster (``--engine dask``) and its dask.bag API.
+    "conformance.cluster",
 }
 
 

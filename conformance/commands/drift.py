@@ -39,7 +39,8 @@ exit codes:
      (without --baseline: any); --fail-on any: any undeclared value or property
   2  usage error, input that cannot be read (reported, the rest analysed), nothing
      to read (no file matched, or none held a document; --allow-empty makes that 0),
-     a baseline that cannot be read, or a file that cannot be written
+     a baseline that cannot be read, or a file that cannot be written; --engine dask:
+     Dask not installed, or a --scheduler that cannot be reached
 """
 
 DEFAULT_BASELINE = ".conformance-baseline.json"
@@ -142,10 +143,14 @@ def _run(
     catalog = inputs.load_catalog(args.schemas)
     analysis = Analysis(catalog, DEFAULT_CAP if args.cap is None else args.cap)
     counts = _counts(args.allow_empty)
-    checker = Checker(replace(options, observer=analysis.observe), catalog)
+    # On a cluster, each partition's values are analysed on its worker and merged here.
+    local = args.engine == "local"
+    checker = Checker(replace(options, observer=analysis.observe), catalog) if local else None
+    results = inputs.engine_results(args, options, checker, None if local else analysis)
     with Progress(sys.stderr) as progress:
-        for result in checker.check_paths(args.files):
-            analysis.add(result)
+        for result in results:
+            if local:
+                analysis.add(result)
             counts.add(result)
             progress.advance(result.documents)
     report: DriftReport = analysis.finish()

@@ -10,7 +10,7 @@ Top-level imports are the standard library only, as for every module of ``confor
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -35,6 +35,7 @@ def add_input_options(command: argparse.ArgumentParser) -> None:
     """The options that say what to read and how: paths, schema, globs, caps, capture, URLs."""
     # The package's own defaults, for the help texts (the command line has imported it already).
     from conformance import ENGINE_MAX_DEPTH, Options
+    from conformance.cluster import DEFAULT_PARTITION
 
     defaults = Options()
     command.add_argument("files", nargs="*", metavar="PATH", help="files, folders, or - for stdin")
@@ -46,6 +47,38 @@ def add_input_options(command: argparse.ArgumentParser) -> None:
         default=1,
         metavar="N",
         help="worker processes for NDJSON files, each reading its own byte ranges (default: 1)",
+    )
+    engine = command.add_argument_group(
+        "scale-out (validate and drift on a Dask cluster; pip install 'sync-conformance[dask]')"
+    )
+    engine.add_argument(
+        "--engine",
+        choices=["local", "dask"],
+        default="local",
+        help="local (default): this process (and --jobs); dask: cut the inputs into partitions"
+        " (uncompressed NDJSON files and objects into byte ranges, anything else whole) and"
+        " check them on a Dask cluster, with the same findings, counts and drift as a local"
+        " run, except that the series rules see each byte range as a series of its own",
+    )
+    engine.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="the Dask scheduler to send the partitions to (tcp://host:8786); without it,"
+        " --engine dask starts a local cluster of --workers processes for the run",
+    )
+    engine.add_argument(
+        "--workers",
+        type=positive,
+        metavar="N",
+        help="worker processes of the local cluster (default: one per core)",
+    )
+    engine.add_argument(
+        "--partition-size",
+        type=size,
+        default=DEFAULT_PARTITION,
+        metavar="BYTES",
+        help="cut NDJSON files and objects larger than this into byte ranges of this size, one"
+        " task each (default: 64 MiB; suffixes K, M, G)",
     )
     command.add_argument(
         "--max-kept-findings",
@@ -165,6 +198,7 @@ def input_options(
         )
     if args.jobs < 1:
         parser.error("--jobs takes a whole number of at least 1")
+    _check_engine(args, parser)
     config = find_config()
     defaults = Options()
     options = Options(
@@ -192,6 +226,58 @@ def input_options(
         disabled_rules=tuple(args.disabled_rules or ()),
     )
     return options, config
+
+
+def _check_engine(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """The scale-out options make sense together, or the run stops before it starts."""
+    if args.engine != "dask":
+        for option, given in (("--scheduler", args.scheduler), ("--workers", args.workers)):
+            if given is not None:
+                parser.error(f"{option} goes with --engine dask")
+        return
+    if args.jobs > 1:
+        parser.error("--jobs is for --engine local; a cluster's size is --workers or its own")
+    if args.scheduler is not None and args.workers is not None:
+        parser.error("--workers sizes the local cluster; a --scheduler's cluster has its own")
+    if "-" in args.files:
+        parser.error("--engine dask reads files and URLs, not standard input (-)")
+
+
+def engine_results(
+    args: argparse.Namespace, options: Options, checker: Any, analysis: Any = None
+) -> Iterator[Any]:
+    """The run's results: from ``checker`` in this process, or, with ``--engine dask``, from a
+    cluster (started for the run without ``--scheduler``); with ``analysis``, its drift too."""
+    if args.engine != "dask":
+        yield from checker.check_paths(args.files)
+        return
+    import sys
+
+    from conformance.cluster import check_paths, connect
+    from conformance.rules import RuleBook
+
+    config = options.config
+    series = RuleBook(
+        (*options.disabled_rules, *(config.disable_rules if config else ()))
+    ).series_enabled
+
+    def split(name: str, parts: int) -> None:
+        if series:
+            print(
+                f"conformance: note: {name} is checked in {parts} byte ranges; the series rules"
+                " judge each range on its own (a larger --partition-size keeps it whole)",
+                file=sys.stderr,
+            )
+
+    with connect(args.scheduler, args.workers) as client:
+        yield from check_paths(
+            args.files,
+            options,
+            client=client,
+            partition_size=args.partition_size,
+            analysis=analysis,
+            on_split=split,
+        )
 
 
 def add_live_options(command: argparse.ArgumentParser) -> None:

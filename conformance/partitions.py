@@ -1,0 +1,232 @@
+"""A run's inputs cut into partitions that independent workers check, and one partition checked.
+
+A cluster (``conformance.cluster``) cannot hand a worker a file's lines: it hands each worker the
+name of an input and, for an uncompressed NDJSON file or object, a byte range of it. ``plan``
+cuts the inputs so (every other input, and a compressed object, which cannot be read from the
+middle, is one partition); ``check`` is what a worker runs on one. Nothing here imports Dask:
+the partitions are plain data, and the functions plain functions of them.
+
+A byte range is cut anywhere; the worker moves each end to the start of a line (the first line
+that starts at or after it), so every line is read by exactly one worker whatever the cut, and
+lines are split with the same ``LineReader`` as a run in one process. Line numbers must be those
+of the whole file, which a worker reading from the middle cannot know: a first pass counts the
+newlines of each range (``newlines``: a read at memory speed, against validation's parse), and
+the number of a range's first line follows from the counts of the ranges before it
+(``number_lines``). Findings, counts and drift are then exactly those of a run in one process;
+only the contract rules over a series of documents (``conformance.rules``) see each partition as
+a series of its own, as they do with ``--jobs``.
+
+A partition's results are those of a run in one process over the same bytes. With ``Collect``,
+the worker also builds the partition's drift analysis (``conformance.drift.Analysis``, which
+needs every resource's values and so must run where the documents are parsed), handed back for
+the caller to merge in partition order.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import IO, TYPE_CHECKING, Any
+
+from conformance.findings import Finding, Location, Result
+from conformance.remote import base_name, is_url, object_size, open_seekable, shown
+from conformance.sources import DEFAULT_INCLUDE, LineReader, Lines, expand
+
+if TYPE_CHECKING:
+    from conformance.pipeline import Options
+
+DEFAULT_PARTITION = 64 * 1024 * 1024
+# A range's ends are moved to a line's start, looked for in blocks of this size.
+_SEARCH = 1 << 16
+_COUNT_BLOCK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One input, or one byte range of an uncompressed NDJSON input, to check on one worker.
+
+    ``path`` is what is opened (a local path or a URL), ``name`` what reports call it (a URL
+    with its user info redacted). ``end`` None: the whole input, read as a run in one process
+    reads it. ``newlines`` is the count of LFs in ``[0, start)`` once ``number_lines`` knows it.
+    """
+
+    path: str
+    name: str
+    start: int = 0
+    end: int | None = None
+    newlines: int = 0
+
+    @property
+    def split(self) -> bool:
+        return self.end is not None
+
+    def __str__(self) -> str:
+        if self.end is None:
+            return self.name
+        return f"{self.name} bytes {self.start}-{self.end}"
+
+
+@dataclass(frozen=True)
+class Collect:
+    """What a worker builds besides the results: the drift analysis with its cap (None: none)."""
+
+    drift_cap: int | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A checked partition: its results in order, and the analysis ``Collect`` asked for."""
+
+    results: tuple[Result, ...]
+    analysis: Any = None
+
+
+def plan(
+    paths: Sequence[str],
+    include: Sequence[str] = DEFAULT_INCLUDE,
+    exclude: Sequence[str] = (),
+    size: int = DEFAULT_PARTITION,
+) -> Iterator[Partition | Finding]:
+    """The partitions of the inputs in input order (a file's ranges in file order), and the
+    findings of inputs that cannot even be listed. ``-`` (standard input) cannot be read by a
+    worker: a ``ValueError``."""
+    if size < 1:
+        raise ValueError(f"the partition size must be at least 1 byte, not {size}")
+    for path in expand(paths, include, exclude):
+        if isinstance(path, Finding):
+            yield path
+            continue
+        if path == "-":
+            raise ValueError("standard input (-) cannot be read by a cluster's workers")
+        name = shown(path) if is_url(path) else path
+        total = _splittable_size(path)
+        if total is None or total <= size:
+            yield Partition(path, name)
+            continue
+        for start in range(0, total, size):
+            yield Partition(path, name, start, min(start + size, total))
+
+
+def _splittable_size(path: str) -> int | None:
+    """The size of an uncompressed NDJSON file or object, or None for any other input."""
+    if base_name(path) != path or not path.lower().endswith((".ndjson", ".jsonl")):
+        return None
+    if is_url(path):
+        return object_size(path)
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
+
+
+def newlines(partition: Partition) -> int:
+    """The count of LFs in the partition's byte range (0 for a whole input, or one that cannot
+    be read: checking it says why)."""
+    if partition.end is None:
+        return 0
+    stream = _open(partition.path)
+    if isinstance(stream, str):
+        return 0
+    count = 0
+    with stream:
+        stream.seek(partition.start)
+        left = partition.end - partition.start
+        while left > 0 and (block := stream.read(min(_COUNT_BLOCK, left))):
+            count += block.count(b"\n")
+            left -= len(block)
+    return count
+
+
+def number_lines(partitions: Sequence[Partition], counts: Sequence[int]) -> list[Partition]:
+    """The partitions with the LFs before each range filled in from every range's count."""
+    numbered: list[Partition] = []
+    before = 0
+    previous: str | None = None
+    for partition, count in zip(partitions, counts, strict=True):
+        if partition.path != previous:
+            before, previous = 0, partition.path
+        numbered.append(replace(partition, newlines=before))
+        before += count
+    return numbered
+
+
+def check(
+    options: Options, partition: Partition, collect: Collect | None = None, engine: Any = None
+) -> Outcome:
+    """The results of one partition, checked with ``options`` (which have no observer) and
+    ``engine`` (a ``conformance.validation.Engine``; None: made from the options), and the
+    analysis ``collect`` asks for."""
+    from conformance.catalog import load_catalog
+    from conformance.pipeline import Pipeline
+    from conformance.validation import Engine
+
+    engine = engine or Engine(load_catalog(options.schemas))
+    analysis = None
+    options = replace(options, jobs=1)
+    if collect is not None and collect.drift_cap is not None:
+        from conformance.drift import Analysis
+
+        analysis = Analysis(engine.catalog, collect.drift_cap)
+        options = replace(options, observer=analysis.observe)
+    # A pipeline of the partition's own: its contract rules' series starts afresh, whichever
+    # partitions the worker checked before.
+    pipeline = Pipeline(options, engine)
+    whole = partition.end is None
+    found = pipeline.run([partition.path]) if whole else _check_range(pipeline, partition)
+    results = []
+    for result in found:
+        # Each result as it comes: the analysis places a document's values by its findings.
+        if analysis is not None:
+            analysis.add(result)
+        results.append(result)
+    return Outcome(tuple(results), analysis)
+
+
+def _check_range(pipeline: Any, partition: Partition) -> Iterator[Result]:
+    assert partition.end is not None
+    stream = _open(partition.path)
+    if isinstance(stream, str):
+        finding = Finding(kind="unreadable", location=Location(partition.name), message=stream)
+        yield Result(finding.location, None, (finding,))
+        return
+    with stream:
+        start = _line_start(stream, partition.start)
+        end = _line_start(stream, partition.end)
+        if start >= end:  # a line that began before the range covers all of it
+            return
+        stream.seek(start)
+        # The lines before: the LFs before the range, and the one the start moved past.
+        first = 1 + partition.newlines + (1 if start > partition.start else 0)
+        reader = LineReader(stream, pipeline.options.max_document, end - start)
+        yield from pipeline.check_lines(Lines(reader, partition.name, first=first))
+
+
+def _line_start(stream: IO[bytes], offset: int) -> int:
+    """The offset of the first line that starts at or after ``offset``: ``offset`` itself at
+    the file's start or just after an LF, else just after the next LF (the end of the file if
+    there is none); looked for block by block, so a line of gigabytes is never read whole."""
+    if offset == 0:
+        return 0
+    stream.seek(offset - 1)
+    at = offset - 1
+    while block := stream.read(_SEARCH):
+        found = block.find(b"\n")
+        if found >= 0:
+            return at + found + 1
+        at += len(block)
+    return at
+
+
+def _open(path: str) -> IO[bytes] | str:
+    """The input opened for reads at any offset, or why it cannot be."""
+    if is_url(path):
+        return open_seekable(path)
+    try:
+        return open(path, "rb")  # closed by the caller's with
+    except OSError as exc:
+        return f"cannot read: {(exc.strerror or type(exc).__name__).lower()}"
+    except ValueError:
+        return "cannot read: the name holds a NUL character"
