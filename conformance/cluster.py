@@ -57,6 +57,7 @@ from conformance.pipeline import Options
 
 if TYPE_CHECKING:
     from conformance.drift import Analysis
+    from conformance.groups import Grouping
     from conformance.validation import Engine
 
 __all__ = ["DEFAULT_PARTITION", "ClusterError", "bag", "check_paths", "connect"]
@@ -113,18 +114,26 @@ def check_paths(
     client: Any,
     partition_size: int = DEFAULT_PARTITION,
     analysis: Analysis | None = None,
+    grouping: Grouping | None = None,
     on_split: Callable[[str, int], None] | None = None,
 ) -> Iterator[Result]:
     """Results for every document in the inputs, checked on ``client``'s cluster, in input
-    order as ``conformance.check_paths`` yields them. With ``analysis``, each partition's drift
-    is analysed on its worker and merged into it, in order, as the results come (the results are
-    not added to it again). ``on_split(name, parts)`` is told of each input cut into byte
-    ranges, before any is checked. ``options.observer`` must be None: an observer cannot run on the
-    workers (``analysis`` is the way to see every value)."""
+    order as ``conformance.check_paths`` yields them. With ``analysis`` (and ``grouping``), each
+    partition's drift (per group) is analysed on its worker and merged into it, in order, as
+    the results come (the results are not added to it again). ``on_split(name, parts)`` is told
+    of each input cut into byte ranges, before any is checked. ``options.observer`` must be
+    None: an observer cannot run on the workers (``analysis`` is the way to see every value)."""
     options = options or Options()
     if options.observer is not None:
         raise ValueError("an observer cannot run on a cluster's workers; pass analysis=")
-    collect = Collect(drift_cap=analysis.cap) if analysis is not None else None
+    collect = None
+    if analysis is not None or grouping is not None:
+        collect = Collect(
+            drift_cap=analysis.cap if analysis is not None else None,
+            group_by=str(grouping.key) if grouping is not None else None,
+            max_examples=grouping.max_examples if grouping is not None else 3,
+            max_groups=grouping.max_groups if grouping is not None else 1,
+        )
     items = _numbered(
         list(plan(paths, options.include, options.exclude, partition_size)),
         lambda split: client.gather(client.map(newlines, split, pure=False)),
@@ -158,6 +167,8 @@ def check_paths(
         outcome = _outcome(item, future)
         if analysis is not None and outcome.analysis is not None:
             analysis.merge(outcome.analysis)
+        if grouping is not None and outcome.grouping is not None:
+            grouping.merge(outcome.grouping)
         yield from outcome.results
 
 

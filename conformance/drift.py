@@ -100,6 +100,7 @@ __all__ = [
     "render_json",
     "render_markdown",
     "render_text",
+    "resource_day",
     "summary",
 ]
 
@@ -605,7 +606,7 @@ class Analysis:
             number = int(raw) // 86_400
             day = _EPOCH_DAYS.get(number) or _epoch_day(number)
         else:
-            day = _resource_day(schema, value)
+            day = resource_day(schema, value)
         self._day = day
         if day is None:
             self._entry = location.entry_kind == "entry"
@@ -961,7 +962,7 @@ def _epoch_day(number: int) -> str:
     return day
 
 
-def _resource_day(schema: str, value: Any) -> str | None:
+def resource_day(schema: str, value: Any) -> str | None:
     """The day of a resource's own time, where its schema has one (see the module)."""
     if type(value) is not dict:
         return None

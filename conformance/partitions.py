@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import IO, TYPE_CHECKING, Any
 
@@ -70,17 +70,22 @@ class Partition:
 
 @dataclass(frozen=True)
 class Collect:
-    """What a worker builds besides the results: the drift analysis with its cap (None: none)."""
+    """What a worker builds besides the results: the drift analysis with its cap (None: none),
+    and the drift per group (``conformance.groups``) by the key ``group_by`` (None: none)."""
 
     drift_cap: int | None = None
+    group_by: str | None = None
+    max_examples: int = 3
+    max_groups: int = 1_000
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """A checked partition: its results in order, and the analysis ``Collect`` asked for."""
+    """A checked partition: its results in order, and the analyses ``Collect`` asked for."""
 
     results: tuple[Result, ...]
     analysis: Any = None
+    grouping: Any = None
 
 
 def plan(
@@ -164,13 +169,24 @@ def check(
     from conformance.validation import Engine
 
     engine = engine or Engine(load_catalog(options.schemas))
-    analysis = None
-    options = replace(options, jobs=1)
+    analysis = grouping = None
+    observers: list[Callable[[str, Any, Location], None]] = []
     if collect is not None and collect.drift_cap is not None:
         from conformance.drift import Analysis
 
         analysis = Analysis(engine.catalog, collect.drift_cap)
-        options = replace(options, observer=analysis.observe)
+        observers.append(analysis.observe)
+    if collect is not None and collect.group_by is not None:
+        from conformance.groups import Grouping, Key
+
+        grouping = Grouping(
+            Key.parse(collect.group_by),
+            max_examples=collect.max_examples,
+            max_groups=collect.max_groups,
+            cap=collect.drift_cap if collect.drift_cap is not None else 10_000,
+        )
+        observers.append(grouping.observe)
+    options = replace(options, jobs=1, observer=_together(observers))
     # A pipeline of the partition's own: its contract rules' series starts afresh, whichever
     # partitions the worker checked before.
     pipeline = Pipeline(options, engine)
@@ -178,11 +194,27 @@ def check(
     found = pipeline.run([partition.path]) if whole else _check_range(pipeline, partition)
     results = []
     for result in found:
-        # Each result as it comes: the analysis places a document's values by its findings.
+        # Each result as it comes: the analyses place a document's values by its findings.
         if analysis is not None:
             analysis.add(result)
+        if grouping is not None:
+            grouping.add(result)
         results.append(result)
-    return Outcome(tuple(results), analysis)
+    return Outcome(tuple(results), analysis, grouping)
+
+
+def _together(
+    observers: list[Callable[[str, Any, Location], None]],
+) -> Callable[[str, Any, Location], None] | None:
+    """One observer that calls each of ``observers`` (None for none, the one for one)."""
+    if len(observers) < 2:
+        return observers[0] if observers else None
+
+    def observe(schema: str, value: Any, location: Location) -> None:
+        for each in observers:
+            each(schema, value, location)
+
+    return observe
 
 
 def _check_range(pipeline: Any, partition: Partition) -> Iterator[Result]:

@@ -46,6 +46,8 @@ PUBLIC = {
     "conformance.pollers",
     # Validation on a Dask cluster (``--engine dask``) and its dask.bag API.
     "conformance.cluster",
+    # Drift per tenant, day or object (``conformance drift --group-by``).
+    "conformance.groups",
 }
 
 

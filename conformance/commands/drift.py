@@ -17,8 +17,12 @@ from typing import TYPE_CHECKING, TextIO
 from conformance.commands import inputs
 
 if TYPE_CHECKING:
-    from conformance import Catalog, Result
-    from conformance.drift import Baseline, DriftReport
+    from collections.abc import Callable
+    from typing import Any
+
+    from conformance import Catalog, Location, Result
+    from conformance.drift import Analysis, Baseline, DriftReport
+    from conformance.groups import Group, Grouping
     from conformance.report import Reporter
 
 NAME = "drift"
@@ -97,6 +101,31 @@ def configure(parser: argparse.ArgumentParser) -> None:
         " derive' accepts them in one step",
     )
     parser.add_argument(
+        "--group-by",
+        metavar="KEY",
+        help="also list the drift per group, each value or property with its count, first place"
+        " and at most --max-examples places: KEY is source (the file or object), day (the"
+        " resource's UTC day), origin.url, origin.host, origin.method, origin.status (the"
+        " recorded request), or a JSON pointer into each resource (/Status); KEY~REGEX groups by"
+        " the regular expression's first group in it (source~'tenant=([^/]+)'). In the text,"
+        " markdown and json reports (json: the groups member), not in html",
+    )
+    parser.add_argument(
+        "--max-examples",
+        type=inputs.positive,
+        default=3,
+        metavar="N",
+        help="places kept per drift value of a group, the first one included (default: 3)",
+    )
+    parser.add_argument(
+        "--max-groups",
+        type=inputs.positive,
+        default=1000,
+        metavar="N",
+        help="groups kept; the documents of later new groups are counted in '(other groups)'"
+        " (default: 1000)",
+    )
+    parser.add_argument(
         "--cap",
         type=inputs.count,
         default=None,
@@ -141,16 +170,34 @@ def _run(
             file=sys.stderr,
         )
     catalog = inputs.load_catalog(args.schemas)
-    analysis = Analysis(catalog, DEFAULT_CAP if args.cap is None else args.cap)
+    cap = DEFAULT_CAP if args.cap is None else args.cap
+    analysis = Analysis(catalog, cap)
+    grouping = None
+    if args.group_by is not None:
+        from conformance.groups import Grouping, Key
+
+        grouping = Grouping(
+            Key.parse(args.group_by),
+            max_examples=args.max_examples,
+            max_groups=args.max_groups,
+            cap=cap,
+        )
     counts = _counts(args.allow_empty)
     # On a cluster, each partition's values are analysed on its worker and merged here.
     local = args.engine == "local"
-    checker = Checker(replace(options, observer=analysis.observe), catalog) if local else None
-    results = inputs.engine_results(args, options, checker, None if local else analysis)
+    checker = None
+    if local:
+        observe = analysis.observe if grouping is None else _both(analysis, grouping)
+        checker = Checker(replace(options, observer=observe), catalog)
+    results = inputs.engine_results(
+        args, options, checker, None if local else analysis, None if local else grouping
+    )
     with Progress(sys.stderr) as progress:
         for result in results:
             if local:
                 analysis.add(result)
+                if grouping is not None:
+                    grouping.add(result)
             counts.add(result)
             progress.advance(result.documents)
     report: DriftReport = analysis.finish()
@@ -172,8 +219,12 @@ def _run(
             file=sys.stderr,
         )
     renderers = {**RENDERERS, "html": render_html}
+    groups = grouping.finish() if grouping is not None else None
     for fmt, stream in outputs:
-        stream.write(renderers[fmt](report))
+        if grouping is None or groups is None or fmt == "html":
+            stream.write(renderers[fmt](report))
+        else:
+            stream.write(_with_groups(fmt, report, grouping, groups))
     if counts.exit_code == EXIT_UNREADABLE:
         if counts.empty and not args.allow_empty:
             why = inputs.nothing_validated(args.files, options, counts)
@@ -181,6 +232,33 @@ def _run(
         return EXIT_UNREADABLE
     failing = {"new": report.new, "any": report.drift, "never": 0}[args.fail_on]
     return EXIT_FOUND if failing else EXIT_OK
+
+
+def _both(analysis: Analysis, grouping: Grouping) -> Callable[[str, Any, Location], None]:
+    """One observer for the drift tables and the groups."""
+
+    def observe(schema: str, value: Any, location: Location) -> None:
+        analysis.observe(schema, value, location)
+        grouping.observe(schema, value, location)
+
+    return observe
+
+
+def _with_groups(
+    fmt: str, report: DriftReport, grouping: Grouping, groups: tuple[Group, ...]
+) -> str:
+    """The report in ``fmt`` with the drift per group: after the tables (text, markdown), or
+    as the ``groups`` member (json)."""
+    from conformance import groups as grouped
+    from conformance.drift import RENDERERS
+    from conformance.report import dump_json
+
+    if fmt == "json":
+        data = report.as_json()
+        data["groups"] = grouped.as_json(grouping.key, groups, grouping.max_examples)
+        return dump_json(data) + "\n"
+    render = grouped.render_markdown if fmt == "markdown" else grouped.render_text
+    return RENDERERS[fmt](report) + "\n" + render(grouping.key, groups)
 
 
 def _counts(allow_empty: bool) -> Reporter:

@@ -244,10 +244,15 @@ def _check_engine(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
 
 
 def engine_results(
-    args: argparse.Namespace, options: Options, checker: Any, analysis: Any = None
+    args: argparse.Namespace,
+    options: Options,
+    checker: Any,
+    analysis: Any = None,
+    grouping: Any = None,
 ) -> Iterator[Any]:
     """The run's results: from ``checker`` in this process, or, with ``--engine dask``, from a
-    cluster (started for the run without ``--scheduler``); with ``analysis``, its drift too."""
+    cluster (started for the run without ``--scheduler``); with ``analysis`` and ``grouping``,
+    its drift (per group) too."""
     if args.engine != "dask":
         yield from checker.check_paths(args.files)
         return
@@ -276,6 +281,7 @@ def engine_results(
             client=client,
             partition_size=args.partition_size,
             analysis=analysis,
+            grouping=grouping,
             on_split=split,
         )
 
