@@ -24,7 +24,8 @@ and printed, and only the rest of the summary is compared.
 Prints a Markdown table (wall time, MiB/s, documents/s, the time ratio to the single process,
 and to one Dask worker) to stdout, the details to stderr.
 
-    python benchmarks/scaling.py [--bytes SIZE] [--files N] [--repeat N] [--rules] [--quick]
+    python benchmarks/scaling.py [--bytes SIZE] [--files N] [--repeat N] [--rules]
+                                 [--partition-size SIZE] [--quick]
 """
 
 from __future__ import annotations
