@@ -67,7 +67,11 @@ class Key:
     @classmethod
     def parse(cls, text: str) -> Key:
         """``source``, ``day``, ``origin.*``, or ``/pointer``, each with an optional ``~REGEX``."""
-        field, tilde, expression = text.partition("~")
+        # The first ~ that is not a JSON pointer's escape (~0, ~1) starts the expression.
+        split = _SPLIT.fullmatch(text)
+        assert split is not None  # the pattern matches every text
+        field, expression = split.group(1), split.group(2)
+        tilde = expression is not None
         if field not in FIELDS and not field.startswith("/"):
             raise InputError(
                 f"--group-by {text!r}: give one of {', '.join(FIELDS)} or a JSON pointer"
@@ -76,7 +80,7 @@ class Key:
         pattern = None
         if tilde:
             try:
-                pattern = re.compile(expression)
+                pattern = re.compile(expression or "")
             except re.error as exc:
                 raise InputError(f"--group-by {text!r}: the regular expression: {exc}") from None
         return cls(field, pattern)
@@ -120,7 +124,12 @@ class Key:
             token = token.replace("~1", "/").replace("~0", "~")
             if type(node) is dict:
                 node = node.get(token, _ABSENT)
-            elif type(node) is list and token.isdigit() and int(token) < len(node):
+            elif (
+                type(node) is list
+                and token.isascii()
+                and token.isdigit()
+                and int(token) < len(node)
+            ):
                 node = node[int(token)]
             else:
                 node = _ABSENT
@@ -140,6 +149,7 @@ class Key:
 
 
 _ABSENT = object()
+_SPLIT = re.compile(r"((?:[^~]|~[01])*)(?:~(.*))?", re.DOTALL)
 
 
 @dataclass(frozen=True)

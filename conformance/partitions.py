@@ -24,6 +24,7 @@ the caller to merge in partition order.
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
@@ -94,7 +95,8 @@ def plan(
     exclude: Sequence[str] = (),
     size: int = DEFAULT_PARTITION,
 ) -> Iterator[Partition | Finding]:
-    """The partitions of the inputs in input order (a file's ranges in file order), and the
+    """The partitions of the inputs in input order (a file's ranges in file order, about
+    ``size`` each; a file smaller than one and a half of them is kept whole), and the
     findings of inputs that cannot even be listed. ``-`` (standard input) cannot be read by a
     worker: a ``ValueError``."""
     if size < 1:
@@ -107,11 +109,15 @@ def plan(
             raise ValueError("standard input (-) cannot be read by a cluster's workers")
         name = shown(path) if is_url(path) else path
         total = _splittable_size(path)
-        if total is None or total <= size:
+        # Ranges of about ``size`` and of one size: a file a little past a multiple of it is
+        # not left with a sliver of a range, whose task would cost more than its bytes.
+        count = round(total / size) if total is not None else 1
+        if total is None or count <= 1:
             yield Partition(path, name)
             continue
-        for start in range(0, total, size):
-            yield Partition(path, name, start, min(start + size, total))
+        bounds = [total * n // count for n in range(count + 1)]
+        for start, end in itertools.pairwise(bounds):
+            yield Partition(path, name, start, end)
 
 
 def _splittable_size(path: str) -> int | None:

@@ -180,3 +180,11 @@ def test_a_grouping_merged_from_byte_ranges_is_the_one_pass_grouping(
 def test_the_python_api_rejects_a_bad_key() -> None:
     with pytest.raises(InputError):
         Key.parse("origin.nothing")
+
+
+def test_a_pointers_escapes_are_not_taken_for_the_expression() -> None:
+    key = Key.parse("/a~1b/c~0d~^(x)")
+    assert key.field == "/a~1b/c~0d"
+    assert key.pattern is not None
+    assert key.pattern.pattern == "^(x)"
+    assert key.of_resource("kendra.DataSourceSyncJob", {"a/b": {"c~d": "xyz"}}) == "x"

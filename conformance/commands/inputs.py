@@ -77,8 +77,9 @@ def add_input_options(command: argparse.ArgumentParser) -> None:
         type=size,
         default=DEFAULT_PARTITION,
         metavar="BYTES",
-        help="cut NDJSON files and objects larger than this into byte ranges of this size, one"
-        " task each (default: 64 MiB; suffixes K, M, G)",
+        help="cut uncompressed NDJSON files and objects into byte ranges of about this size,"
+        " one task each; one under one and a half times it stays whole (default: 64 MiB;"
+        " suffixes K, M, G)",
     )
     command.add_argument(
         "--max-kept-findings",
