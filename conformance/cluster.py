@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import itertools
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -178,7 +179,10 @@ def _numbered(items: list[Partition | Finding], count: Any) -> list[Partition | 
     split = [item for item in items if isinstance(item, Partition) and item.split]
     if not split:
         return items
-    numbered = iter(number_lines(split, count(split)))
+    # A file's last range numbers no range after it: its newlines need no counting.
+    needed = [p for p, after in itertools.pairwise(split) if after.path == p.path]
+    counted = dict(zip(needed, count(needed) if needed else [], strict=True))
+    numbered = iter(number_lines(split, [counted.get(p, 0) for p in split]))
     return [
         next(numbered) if isinstance(item, Partition) and item.split else item for item in items
     ]
