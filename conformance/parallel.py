@@ -34,10 +34,10 @@ import struct
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import IO, Protocol
+from typing import Protocol
 
 from conformance.findings import Location, Result
-from conformance.sources import LineReader, Lines
+from conformance.sources import LineReader, Lines, after_newline
 
 
 class _Capped(Protocol):
@@ -60,8 +60,6 @@ RANGE_BYTES = 4 * 1024 * 1024
 # At most this many ranges (larger ranges for larger files): their numbers, 4 bytes each, must all
 # fit in a pipe's buffer before any worker starts.
 MAX_RANGES = 4096
-# A range boundary is looked for in blocks of this size.
-_SEARCH = 1 << 16
 _HEADER = struct.Struct("<Q")
 _TASK = struct.Struct("<I")
 
@@ -73,25 +71,12 @@ def ranges(path: str, size: int | None = None) -> list[tuple[int, int]]:
     bounds = [0]
     with open(path, "rb") as stream:
         while bounds[-1] + size < total:
-            at = _after_newline(stream, bounds[-1] + size)
+            at = after_newline(stream, bounds[-1] + size)
             if at >= total:
                 break
             bounds.append(at)
     bounds.append(total)
     return list(itertools.pairwise(bounds))
-
-
-def _after_newline(stream: IO[bytes], start: int) -> int:
-    """The offset just after the first LF at or after ``start`` (the end of the file if none),
-    looked for block by block: a line of gigabytes is never read whole."""
-    stream.seek(start)
-    at = start
-    while block := stream.read(_SEARCH):
-        found = block.find(b"\n")
-        if found >= 0:
-            return at + found + 1
-        at += len(block)
-    return at
 
 
 def check_range(

@@ -33,14 +33,12 @@ from typing import IO, TYPE_CHECKING, Any
 
 from conformance.findings import Finding, Location, Result
 from conformance.remote import base_name, is_url, object_size, open_seekable, shown
-from conformance.sources import DEFAULT_INCLUDE, LineReader, Lines, expand
+from conformance.sources import DEFAULT_INCLUDE, LineReader, Lines, after_newline, expand
 
 if TYPE_CHECKING:
     from conformance.pipeline import Options
 
 DEFAULT_PARTITION = 64 * 1024 * 1024
-# A range's ends are moved to a line's start, looked for in blocks of this size.
-_SEARCH = 1 << 16
 _COUNT_BLOCK = 1 << 20
 
 
@@ -244,18 +242,8 @@ def _check_range(pipeline: Any, partition: Partition) -> Iterator[Result]:
 
 def _line_start(stream: IO[bytes], offset: int) -> int:
     """The offset of the first line that starts at or after ``offset``: ``offset`` itself at
-    the file's start or just after an LF, else just after the next LF (the end of the file if
-    there is none); looked for block by block, so a line of gigabytes is never read whole."""
-    if offset == 0:
-        return 0
-    stream.seek(offset - 1)
-    at = offset - 1
-    while block := stream.read(_SEARCH):
-        found = block.find(b"\n")
-        if found >= 0:
-            return at + found + 1
-        at += len(block)
-    return at
+    the file's start or just after an LF, else just after the next LF."""
+    return 0 if offset == 0 else after_newline(stream, offset - 1)
 
 
 def _open(path: str) -> IO[bytes] | str:

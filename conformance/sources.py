@@ -127,6 +127,24 @@ class LineReader:
             yield [TOO_LONG if skipping else b"".join(pending)]
 
 
+# A line's end is looked for in blocks of this size.
+_SEARCH = 1 << 16
+
+
+def after_newline(stream: IO[bytes], start: int) -> int:
+    """The offset just after the first LF at or after ``start`` (the end of the stream if
+    none), looked for block by block: a line of gigabytes is never read whole. Where byte
+    ranges of one file are read apart, this is where a range's lines begin."""
+    stream.seek(start)
+    at = start
+    while block := stream.read(_SEARCH):
+        found = block.find(b"\n")
+        if found >= 0:
+            return at + found + 1
+        at += len(block)
+    return at
+
+
 @dataclass(frozen=True)
 class Lines:
     """An open NDJSON stream, handed over whole: the pipeline reads its lines in a tight loop.

@@ -327,46 +327,24 @@ SECRET = "wJalrXUtnFEMI-cluster-test-secret-key"
 @pytest.fixture(scope="module")
 def bucket(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """A moto S3 server on loopback holding a corpus split over several objects (one of them
-    gzip'd) in a bucket of its own (moto's servers in one process share their buckets); the
-    environment that reaches it."""
+    gzip'd) in a bucket of its own; the environment that reaches it."""
     pytest.importorskip("s3fs")
-    moto_server = pytest.importorskip("moto.server")
+    pytest.importorskip("moto.server")
     import gzip
 
-    import boto3
+    from tests.s3_server import bucket as serve
 
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        endpoint = f"http://{host}:{port}"
-        s3 = boto3.client(
-            "s3",
-            endpoint_url=endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="AKIDCLUSTERTEST",
-            aws_secret_access_key=SECRET,
-        )
-        s3.create_bucket(Bucket="dask-fleet")
-        folder = tmp_path_factory.mktemp("objects")
-        for n in range(3):
-            body = write_corpus(folder / f"{n}.ndjson", 30, 100 + n).read_bytes()
-            s3.put_object(
-                Bucket="dask-fleet", Key=f"polls/tenant-{n}/2026-11-0{n + 1}.ndjson", Body=body
-            )
-        body = write_corpus(folder / "z.ndjson", 20, 200).read_bytes()
-        s3.put_object(
-            Bucket="dask-fleet", Key="polls/tenant-z/2026-11-09.ndjson.gz", Body=gzip.compress(body)
-        )
-        yield {
-            **os.environ,
-            "AWS_ACCESS_KEY_ID": "AKIDCLUSTERTEST",
-            "AWS_SECRET_ACCESS_KEY": SECRET,
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "FSSPEC_S3_ENDPOINT_URL": endpoint,
-        }
-    finally:
-        server.stop()
+    folder = tmp_path_factory.mktemp("objects")
+    objects = {
+        f"polls/tenant-{n}/2026-11-0{n + 1}.ndjson": write_corpus(
+            folder / f"{n}.ndjson", 30, 100 + n
+        ).read_bytes()
+        for n in range(3)
+    }
+    body = write_corpus(folder / "z.ndjson", 20, 200).read_bytes()
+    objects["polls/tenant-z/2026-11-09.ndjson.gz"] = gzip.compress(body)
+    with serve("dask-fleet", objects, SECRET) as env:
+        yield env
 
 
 def test_objects_in_s3_split_across_a_local_cluster_equal_the_local_run(

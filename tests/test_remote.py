@@ -16,9 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conformance import remote
+from tests.s3_server import bucket
 
 pytest.importorskip("s3fs")
-moto_server = pytest.importorskip("moto.server")
+pytest.importorskip("moto.server")
 
 SECRET = "wJalrXUtnFEMI-remote-test-secret-key"
 GOOD = {"History": [{"ExecutionId": "e1", "StartTime": 1763626502, "Status": "SUCCEEDED"}]}
@@ -30,34 +31,13 @@ LINES = "".join(json.dumps(d) + "\n" for d in (GOOD, DRIFT, BAD)).encode()
 @pytest.fixture(scope="module")
 def s3() -> Iterator[dict[str, str]]:
     """A moto S3 server on loopback with a bucket of polls; the environment that reaches it."""
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        endpoint = f"http://{host}:{port}"
-        env = {
-            **os.environ,
-            "AWS_ACCESS_KEY_ID": "AKIDREMOTETEST",
-            "AWS_SECRET_ACCESS_KEY": SECRET,
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "FSSPEC_S3_ENDPOINT_URL": endpoint,
-        }
-        import boto3
-
-        client = boto3.client(
-            "s3",
-            endpoint_url=endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="AKIDREMOTETEST",
-            aws_secret_access_key=SECRET,
-        )
-        client.create_bucket(Bucket="fleet")
-        client.put_object(Bucket="fleet", Key="polls/tenant-a.ndjson", Body=LINES)
-        client.put_object(Bucket="fleet", Key="polls/tenant-b.ndjson.gz", Body=gzip.compress(LINES))
-        client.put_object(Bucket="fleet", Key="polls/notes.txt", Body=b"not a document")
+    objects = {
+        "polls/tenant-a.ndjson": LINES,
+        "polls/tenant-b.ndjson.gz": gzip.compress(LINES),
+        "polls/notes.txt": b"not a document",
+    }
+    with bucket("fleet", objects, SECRET) as env:
         yield env
-    finally:
-        server.stop()
 
 
 def validate(env: dict[str, str], *argv: str) -> tuple[int, dict[str, object], str]:
