@@ -229,10 +229,13 @@ def _check_range(pipeline: Any, partition: Partition) -> Iterator[Result]:
         yield Result(finding.location, None, (finding,))
         return
     with stream:
-        start = _line_start(stream, partition.start)
-        end = _line_start(stream, partition.end)
-        if start >= end:  # a line that began before the range covers all of it
+        # No line starts in the range when its start runs into its end: a line that began
+        # before it covers it all (and is not looked through to its end again here, which
+        # would cost every range of a file with no LF the rest of the file).
+        start = _line_start(stream, partition.start, partition.end)
+        if start >= partition.end:
             return
+        end = _line_start(stream, partition.end)
         stream.seek(start)
         # The lines before: the LFs before the range, and the one the start moved past.
         first = 1 + partition.newlines + (1 if start > partition.start else 0)
@@ -240,10 +243,10 @@ def _check_range(pipeline: Any, partition: Partition) -> Iterator[Result]:
         yield from pipeline.check_lines(Lines(reader, partition.name, first=first))
 
 
-def _line_start(stream: IO[bytes], offset: int) -> int:
+def _line_start(stream: IO[bytes], offset: int, limit: int | None = None) -> int:
     """The offset of the first line that starts at or after ``offset``: ``offset`` itself at
-    the file's start or just after an LF, else just after the next LF."""
-    return 0 if offset == 0 else after_newline(stream, offset - 1)
+    the file's start or just after an LF, else just after the next LF (at most ``limit``)."""
+    return 0 if offset == 0 else after_newline(stream, offset - 1, limit)
 
 
 def _open(path: str) -> IO[bytes] | str:

@@ -131,18 +131,21 @@ class LineReader:
 _SEARCH = 1 << 16
 
 
-def after_newline(stream: IO[bytes], start: int) -> int:
+def after_newline(stream: IO[bytes], start: int, limit: int | None = None) -> int:
     """The offset just after the first LF at or after ``start`` (the end of the stream if
-    none), looked for block by block: a line of gigabytes is never read whole. Where byte
-    ranges of one file are read apart, this is where a range's lines begin."""
+    none; ``limit`` if none comes before it), looked for block by block: a line of gigabytes
+    is never read whole. Where byte ranges of one file are read apart, this is where a range's
+    lines begin."""
     stream.seek(start)
     at = start
-    while block := stream.read(_SEARCH):
+    while (limit is None or at < limit) and (
+        block := stream.read(_SEARCH if limit is None else min(_SEARCH, limit - at))
+    ):
         found = block.find(b"\n")
         if found >= 0:
             return at + found + 1
         at += len(block)
-    return at
+    return at if limit is None else min(at, limit)
 
 
 @dataclass(frozen=True)

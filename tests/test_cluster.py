@@ -106,6 +106,37 @@ def test_a_plan_covers_every_byte_once_and_keeps_other_inputs_whole(tmp_path: Pa
         list(plan(["-"]))
 
 
+def test_a_file_without_newlines_is_read_about_once_not_once_per_range(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 2 MiB line cut into 128 ranges: each range after the first stops at its own end
+    rather than looking through the rest of the file for the line's end (quadratic reads)."""
+    import io
+
+    from conformance import partitions
+
+    path = tmp_path / "one-line.ndjson"
+    path.write_bytes(b"x" * (2 << 20))
+    read = [0]
+
+    class Counting(io.FileIO):
+        def readinto(self, buffer: Any) -> int:
+            got = super().readinto(buffer)
+            read[0] += got or 0
+            return got or 0
+
+    monkeypatch.setattr(partitions, "_open", lambda name: io.BufferedReader(Counting(name)))
+    results = in_partitions([str(path)], 16 << 10)
+    assert [f.kind for f in findings_of(results)] == ["unreadable"]
+    # The ranges' newlines counted, the first range's line read to its end twice (to find the
+    # end, then to skip it), and a block past each range's start: linear in the file.
+    assert 0 < read[0] < 3 * (2 << 20) + 128 * (64 << 10)
+
+
+def findings_of(results: list[Result]) -> list[Finding]:
+    return [f for r in results for f in r.findings]
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     lines=st.lists(
