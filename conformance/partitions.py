@@ -39,6 +39,9 @@ if TYPE_CHECKING:
     from conformance.pipeline import Options
 
 DEFAULT_PARTITION = 64 * 1024 * 1024
+# At most this many ranges of one file (larger ranges for a larger file): a tiny partition size
+# must not make a plan of millions of tasks.
+MAX_RANGES = 4096
 _COUNT_BLOCK = 1 << 20
 
 
@@ -94,7 +97,8 @@ def plan(
     size: int = DEFAULT_PARTITION,
 ) -> Iterator[Partition | Finding]:
     """The partitions of the inputs in input order (a file's ranges in file order, about
-    ``size`` each; a file smaller than one and a half of them is kept whole), and the
+    ``size`` each but at most ``MAX_RANGES`` of them; a file smaller than one and a half
+    ranges is kept whole), and the
     findings of inputs that cannot even be listed. ``-`` (standard input) cannot be read by a
     worker: a ``ValueError``."""
     if size < 1:
@@ -109,7 +113,7 @@ def plan(
         total = _splittable_size(path)
         # Ranges of about ``size`` and of one size: a file a little past a multiple of it is
         # not left with a sliver of a range, whose task would cost more than its bytes.
-        count = round(total / size) if total is not None else 1
+        count = min(round(total / size), MAX_RANGES) if total is not None else 1
         if total is None or count <= 1:
             yield Partition(path, name)
             continue

@@ -23,7 +23,14 @@ from conformance import Options, check_paths
 from conformance.catalog import default_catalog
 from conformance.drift import Analysis, render_json
 from conformance.findings import Finding, Result
-from conformance.partitions import Partition, check, newlines, number_lines, plan
+from conformance.partitions import (
+    MAX_RANGES,
+    Partition,
+    check,
+    newlines,
+    number_lines,
+    plan,
+)
 from conformance.strategies import generate
 
 distributed = pytest.importorskip("distributed")
@@ -104,6 +111,7 @@ def test_a_plan_covers_every_byte_once_and_keeps_other_inputs_whole(tmp_path: Pa
     assert str(tmp_path / "missing.ndjson") in [i.path for i in items if isinstance(i, Partition)]
     with pytest.raises(ValueError, match="standard input"):
         list(plan(["-"]))
+    assert len(list(plan([str(corpus)], size=1))) == min(corpus.stat().st_size, MAX_RANGES)
 
 
 def test_a_file_without_newlines_is_read_about_once_not_once_per_range(
