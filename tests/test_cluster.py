@@ -411,3 +411,20 @@ def test_objects_in_s3_split_across_a_local_cluster_equal_the_local_run(
     assert json.loads(drift[1]) == json.loads(drift_local[1])
     for text in (dout, derr, drift[1], drift[2]):
         assert SECRET not in text
+
+
+def test_without_dask_the_engine_says_what_to_install(tmp_path: Path) -> None:
+    """A machine without distributed (its import blocked): one error line naming the extra,
+    exit 2, no traceback."""
+    (tmp_path / "a.json").write_text("{}")
+    program = (
+        "import sys; sys.modules['distributed'] = None\n"
+        "from conformance.cli import main\n"
+        f"sys.exit(main(['validate', {str(tmp_path)!r}, '--engine', 'dask']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2
+    assert "pip install 'sync-conformance[dask]'" in done.stderr
+    assert "Traceback" not in done.stderr
