@@ -46,6 +46,7 @@ from conformance.errors import ConformanceError
 from conformance.findings import Finding, Location, Result
 from conformance.partitions import (
     DEFAULT_PARTITION,
+    UNCOUNTED,
     Collect,
     Outcome,
     Partition,
@@ -137,7 +138,7 @@ def check_paths(
         )
     items = _numbered(
         list(plan(paths, options.include, options.exclude, partition_size)),
-        lambda split: client.gather(client.map(newlines, split, pure=False)),
+        lambda split: [_count(future) for future in client.map(newlines, split, pure=False)],
     )
     if on_split is not None:
         cut = collections.Counter(i.name for i in items if isinstance(i, Partition) and i.split)
@@ -186,6 +187,16 @@ def _numbered(items: list[Partition | Finding], count: Any) -> list[Partition | 
     return [
         next(numbered) if isinstance(item, Partition) and item.split else item for item in items
     ]
+
+
+def _count(future: Any) -> int:
+    """A range's newlines, or ``UNCOUNTED`` when no attempt could count them."""
+    try:
+        count: int = future.result()
+    except Exception:  # a worker that died on every attempt
+        count = UNCOUNTED
+    future.release()
+    return count
 
 
 def _outcome(partition: Partition, future: Any) -> Outcome:

@@ -42,6 +42,8 @@ DEFAULT_PARTITION = 64 * 1024 * 1024
 # At most this many ranges of one file (larger ranges for a larger file): a tiny partition size
 # must not make a plan of millions of tasks.
 MAX_RANGES = 4096
+# The newlines of a range that could not be read, and of every range after it in its file.
+UNCOUNTED = -1
 _COUNT_BLOCK = 1 << 20
 
 
@@ -136,25 +138,30 @@ def _splittable_size(path: str) -> int | None:
 
 
 def newlines(partition: Partition) -> int:
-    """The count of LFs in the partition's byte range (0 for a whole input, or one that cannot
-    be read: checking it says why)."""
+    """The count of LFs in the partition's byte range: 0 for a whole input, ``UNCOUNTED`` for
+    one that cannot be read (checking the ranges after it then says so, rather than number
+    their lines wrong)."""
     if partition.end is None:
         return 0
     stream = _open(partition.path)
     if isinstance(stream, str):
-        return 0
+        return UNCOUNTED
     count = 0
-    with stream:
-        stream.seek(partition.start)
-        left = partition.end - partition.start
-        while left > 0 and (block := stream.read(min(_COUNT_BLOCK, left))):
-            count += block.count(b"\n")
-            left -= len(block)
+    try:
+        with stream:
+            stream.seek(partition.start)
+            left = partition.end - partition.start
+            while left > 0 and (block := stream.read(min(_COUNT_BLOCK, left))):
+                count += block.count(b"\n")
+                left -= len(block)
+    except Exception:  # the file system's own errors, OSError among them
+        return UNCOUNTED
     return count
 
 
 def number_lines(partitions: Sequence[Partition], counts: Sequence[int]) -> list[Partition]:
-    """The partitions with the LFs before each range filled in from every range's count."""
+    """The partitions with the LFs before each range filled in from every range's count;
+    ``UNCOUNTED`` for the ranges after one that could not be counted."""
     numbered: list[Partition] = []
     before = 0
     previous: str | None = None
@@ -162,7 +169,7 @@ def number_lines(partitions: Sequence[Partition], counts: Sequence[int]) -> list
         if partition.path != previous:
             before, previous = 0, partition.path
         numbered.append(replace(partition, newlines=before))
-        before += count
+        before = UNCOUNTED if UNCOUNTED in (before, count) else before + count
     return numbered
 
 
@@ -227,10 +234,13 @@ def _together(
 
 def _check_range(pipeline: Any, partition: Partition) -> Iterator[Result]:
     assert partition.end is not None
-    stream = _open(partition.path)
+    stream: IO[bytes] | str = "its lines cannot be numbered: a range before it could not be read"
+    if partition.newlines != UNCOUNTED:
+        stream = _open(partition.path)
     if isinstance(stream, str):
-        finding = Finding(kind="unreadable", location=Location(partition.name), message=stream)
-        yield Result(finding.location, None, (finding,))
+        where = Location(partition.name)
+        message = f"bytes {partition.start}-{partition.end}: {stream}"
+        yield Result(where, None, (Finding(kind="unreadable", location=where, message=message),))
         return
     with stream:
         # No line starts in the range when its start runs into its end: a line that began

@@ -25,6 +25,7 @@ from conformance.drift import Analysis, render_json
 from conformance.findings import Finding, Result
 from conformance.partitions import (
     MAX_RANGES,
+    UNCOUNTED,
     Partition,
     check,
     newlines,
@@ -139,6 +140,24 @@ def test_a_file_without_newlines_is_read_about_once_not_once_per_range(
     # The ranges' newlines counted, the first range's line read to its end twice (to find the
     # end, then to skip it), and a block past each range's start: linear in the file.
     assert 0 < read[0] < 3 * (2 << 20) + 128 * (64 << 10)
+
+
+def test_ranges_after_one_that_could_not_be_counted_say_so(tmp_path: Path) -> None:
+    """A range whose newlines could not be counted leaves the ranges after it unnumbered: each
+    is an unreadable finding naming its bytes, never findings on the wrong lines."""
+    corpus = write_corpus(tmp_path / "c.ndjson", 20, 3)
+    parts = [p for p in plan([str(corpus)], size=4000) if isinstance(p, Partition)]
+    assert newlines(Partition(str(tmp_path / "gone.ndjson"), "gone", 0, 10)) == UNCOUNTED
+    counts = [newlines(p) for p in parts]
+    counts[1] = UNCOUNTED
+    numbered = number_lines(parts, counts)
+    assert [p.newlines for p in numbered[2:]] == [UNCOUNTED] * (len(parts) - 2)
+    later = check(NO_RULES, numbered[2]).results
+    assert [f.kind for f in findings_of(list(later))] == ["unreadable"]
+    assert f"bytes {parts[2].start}-{parts[2].end}: its lines cannot be numbered" in (
+        later[0].findings[0].message
+    )
+    assert findings_of(list(check(NO_RULES, numbered[1]).results))  # itself still numbered
 
 
 def findings_of(results: list[Result]) -> list[Finding]:
