@@ -230,6 +230,8 @@ class Grouping:
         # The groups of the resources of the document being checked, by their pointer in it.
         self._at: tuple[str, int | None, int | None] | None = None
         self._resources: dict[str, str | None] = {}
+        # Resources of the HAR entry being checked that wait for its start to tell their day.
+        self._deferred = 0
 
     def observe(self, schema: str, value: Any, location: Location) -> None:
         """Tell the group of one resource (for a key told per resource), and count it."""
@@ -240,9 +242,13 @@ class Grouping:
             self._at = where
             self._resources.clear()
         group = self.key.of_resource(schema, value)
+        if group is None and location.entry_kind == "entry":
+            # Undated, in a HAR entry: the entry's start tells its day when its result comes.
+            self._deferred += 1
+        else:
+            group = self._group(group if group is not None else UNDATED)
+            self._documents[group] += 1
         self._resources[location.within] = group
-        if group is not None:
-            self._documents[self._group(group)] += 1
 
     def add(self, result: Result) -> None:
         """Count a document (for a key told per document) and place its drift in its groups."""
@@ -250,6 +256,9 @@ class Grouping:
         if not self.key.per_resource:
             document = self._group(self.key.of_document(result))
             self._documents[document] += result.documents
+        elif self._deferred:
+            self._documents[self._group(self.key.of_document(result))] += self._deferred
+            self._deferred = 0
         for finding in result.findings:
             if finding.kind not in DRIFT_KINDS:
                 continue
@@ -258,12 +267,15 @@ class Grouping:
             else:
                 told = self._resources.get(finding.location.within)
                 group = self._group(told if told is not None else self.key.of_document(result))
-                # Listed among the groups (and under their cap) even with no resource counted.
-                self._documents[group] += 0
             self._count(group, finding)
 
     def _group(self, key: str) -> str:
-        if key in self._documents or len(self._documents) < self.max_groups:
+        """The group ``key`` is counted in: itself, listed from now on, while there is room
+        for another group; else ``OTHER_GROUPS``."""
+        if key in self._documents:
+            return key
+        if len(self._documents) < self.max_groups:
+            self._documents[key] = 0
             return key
         return OTHER_GROUPS
 

@@ -188,3 +188,16 @@ def test_a_pointers_escapes_are_not_taken_for_the_expression() -> None:
     assert key.pattern is not None
     assert key.pattern.pattern == "^(x)"
     assert key.of_resource("kendra.DataSourceSyncJob", {"a/b": {"c~d": "xyz"}}) == "x"
+
+
+@pytest.mark.parametrize("key", ["day", "/id", "/Status"])
+def test_a_key_told_per_resource_counts_every_resource_once(key: str) -> None:
+    """Every resource the drift tables count is in one group, dated by a HAR entry's start
+    when it has no time of its own."""
+    path = str(DATA / "graph-explorer-session.har")
+    code, out, err = run("drift", path, "--group-by", key, "--format", "json", "--fail-on", "never")
+    assert code == 0, err
+    report = json.loads(out)
+    resources = sum(n for n in report["resources"].values())
+    assert resources > 0
+    assert sum(g["count"] for g in report["groups"]["groups"]) == resources
