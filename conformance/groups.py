@@ -12,7 +12,8 @@ A key is a field of where a document came from, or a JSON pointer into each reso
 - ``origin.url``, ``origin.host``, ``origin.method``, ``origin.status``: the request a recorded
   response answered (HAR, cassettes; ``(none)`` for NDJSON and JSON files, which record none);
 - ``day``: the UTC day of the resource's own time (``conformance.drift``: Kendra's
-  ``StartTime``, a Graph status's observation or run), else of a HAR entry's start;
+  ``StartTime``, a Graph status's observation or run), else of a HAR entry's start, else
+  ``(undated)``;
 - ``/a/json/pointer``: the value at that pointer in each resource (the Kendra job, the Graph
   job's status: where findings are placed), ``(absent)`` where there is none.
 
