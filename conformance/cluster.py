@@ -95,7 +95,9 @@ def connect(address: str | None = None, workers: int | None = None) -> Iterator[
                     n_workers=workers or os.cpu_count() or 1,
                     threads_per_worker=1,
                     processes=True,
-                    dashboard_address=":0",
+                    # Loopback only, on free ports: what a run reads is no business of the network.
+                    host="127.0.0.1",
+                    dashboard_address="127.0.0.1:0",
                     silence_logs=logging.ERROR,
                 )
                 stack.callback(cluster.close)
