@@ -385,7 +385,7 @@ SECRET = "wJalrXUtnFEMI-cluster-test-secret-key"
 @pytest.fixture(scope="module")
 def bucket(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """A moto S3 server on loopback holding a corpus split over several objects (one of them
-    gzip'd) in a bucket of its own; the environment that reaches it."""
+    gzip'd, one a HAR) in a bucket of its own; the environment that reaches it."""
     pytest.importorskip("s3fs")
     pytest.importorskip("moto.server")
     import gzip
@@ -401,6 +401,8 @@ def bucket(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     }
     body = write_corpus(folder / "z.ndjson", 20, 200).read_bytes()
     objects["polls/tenant-z/2026-11-09.ndjson.gz"] = gzip.compress(body)
+    har = Path(__file__).parent / "data" / "graph-explorer-session.har"
+    objects["polls/tenant-g/session.har"] = har.read_bytes()
     with serve("dask-fleet", objects, SECRET) as env:
         yield env
 
@@ -415,7 +417,7 @@ def test_objects_in_s3_split_across_a_local_cluster_equal_the_local_run(
     dask = ("--engine", "dask", "--workers", "2", "--partition-size", "16K")
     code, out, _err = cli("validate", *base, env=bucket)
     local = json.loads(out)
-    assert local["summary"]["files"] == 4
+    assert local["summary"]["files"] == 5
     assert local["summary"]["counts"]["violation"] > 0
     dcode, dout, derr = cli("validate", *base, *dask, env=bucket)
     assert dcode == code, derr
