@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json as _json  # the format module ``json`` beside this one shadows a plain import
 import re
+import weakref
 from collections import Counter
 from pathlib import Path, PurePath
 from typing import Any, Final, Literal, TextIO
@@ -263,6 +264,61 @@ def dump_json(value: Any, indent: int | None = 2) -> str:
     """
     text = _json.dumps(value, ensure_ascii=False, indent=indent)
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class Spool:
+    """The items of a report's one long list (the JSON report's results, SARIF's), kept as
+    JSON text in a temporary file once they pass ``memory`` characters, and written into the
+    report's document at its end: a report of millions of findings takes flat memory, and a run
+    that stops part way writes no half-made document. The document comes out as ``dump_json``
+    writes it, the list in its place, which is ``depth`` levels deep in the document (the
+    JSON report's results: 1; SARIF's, in its run: 3)."""
+
+    def __init__(self, depth: int, memory: int = 8 << 20) -> None:
+        import secrets
+        import tempfile
+
+        self._file = tempfile.SpooledTemporaryFile(  # noqa: SIM115  # closed by write_into
+            max_size=memory, mode="w+", encoding="utf-8", newline="\n"
+        )
+        # Closed, and its disk space given back, also when the report is never written (a run
+        # that stopped part way).
+        weakref.finalize(self, self._file.close)
+        # Each item is written indented as the list's items are in the document, so that the
+        # end copies the file as it is.
+        self._indent = " " * (2 * depth + 2)
+        # What the list's place in the document is until the end: a string no input can hold.
+        self._marker = f"spooled-list-{secrets.token_hex(16)}"
+        self.count = 0
+
+    @property
+    def placeholder(self) -> str:
+        """What to put where the list goes in the document given to ``write_into``."""
+        return self._marker
+
+    def add(self, item: Any) -> None:
+        """Keep one item of the list."""
+        indent = self._indent
+        text = indent + dump_json(item).replace("\n", "\n" + indent)
+        self._file.write(",\n" + text if self.count else text)
+        self.count += 1
+
+    def write_into(self, document: Any, out: TextIO) -> None:
+        """Write ``document`` as ``dump_json`` would, the list in place of the placeholder."""
+        text = dump_json(document)
+        before, found, after = text.partition(_json.dumps(self._marker))
+        line = before.rsplit("\n", 1)[-1]
+        if not found or len(line) - len(line.lstrip(" ")) + 2 != len(self._indent):
+            raise ValueError("the document holds no placeholder at the spool's depth")
+        with self._file:
+            if not self.count:
+                out.write(before + "[]" + after + "\n")
+                return
+            out.write(before + "[\n")
+            self._file.seek(0)
+            while chunk := self._file.read(1 << 20):
+                out.write(chunk)
+            out.write("\n" + self._indent[:-2] + "]" + after + "\n")
 
 
 def relative_path(source: str) -> str:

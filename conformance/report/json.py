@@ -16,7 +16,7 @@ from conformance.report.base import (
     KINDS,
     TOOL_NAME,
     Reporter,
-    dump_json,
+    Spool,
     tool_version,
 )
 
@@ -44,13 +44,13 @@ class JsonReporter(Reporter):
     """Collects results as JSON objects and writes the report document at the end."""
 
     def start(self) -> None:
-        """Start with no results."""
-        self._results: list[dict[str, Any]] = []
+        """Start with no results (kept in a ``Spool``: flat memory for any number)."""
+        self._results = Spool(depth=1)
 
     def write_result(self, result: Result) -> None:
         """Keep the JSON object for one document (findings capped by ``max_findings``)."""
         shown, more = self.shown(result)
-        self._results.append(
+        self._results.add(
             {
                 "location": asdict(result.location),
                 "status": self.status(result),
@@ -70,7 +70,7 @@ class JsonReporter(Reporter):
     def write_skipped(self, result: Result) -> None:
         """Keep a skipped exchange as a result with ``"skipped": reason``: no document, nothing
         validated, so that a program can still account for every entry of a recording."""
-        self._results.append(
+        self._results.add(
             {
                 "location": asdict(result.location),
                 "status": "skipped",
@@ -99,6 +99,6 @@ class JsonReporter(Reporter):
                 "exit_code": self.exit_code,
                 "skipped": dict(sorted(self.skipped.items())),
             },
-            "results": self._results,
+            "results": self._results.placeholder,
         }
-        self.out.write(dump_json(document) + "\n")
+        self._results.write_into(document, self.out)

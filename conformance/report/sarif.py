@@ -27,9 +27,9 @@ from conformance.findings import Finding, Origin, Result
 from conformance.report.base import (
     TOOL_NAME,
     Reporter,
+    Spool,
     artifact_uri,
     details,
-    dump_json,
     message_of,
     relative_path,
     tool_version,
@@ -67,7 +67,7 @@ class SarifReporter(Reporter):
         self._rules: list[dict[str, Any]] = []
         self._index: dict[str, int] = {}  # rule id -> its place in _rules, which results cite
         self._helps: list[list[str]] = []
-        self._results: list[dict[str, Any]] = []
+        self._results = Spool(depth=3)  # flat memory for any number of results
         self._omitted = 0
 
     def level(self, finding: Finding) -> str:
@@ -81,7 +81,7 @@ class SarifReporter(Reporter):
         shown, more = self.shown(result)
         self._omitted += more
         for finding in shown:
-            self._results.append(self._result(result, finding))
+            self._results.add(self._result(result, finding))
 
     def _rule_index(self, finding: Finding) -> tuple[str, int]:
         rid = rule_id(finding)
@@ -183,7 +183,7 @@ class SarifReporter(Reporter):
             },
             # Columns come from Python's JSON decoder: code points, not UTF-16 units.
             "columnKind": "unicodeCodePoints",
-            "results": self._results,
+            "results": self._results.placeholder,
             "properties": {
                 "documents": self.documents,
                 "files": self.files,
@@ -196,7 +196,7 @@ class SarifReporter(Reporter):
             },
         }
         log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-        self.out.write(dump_json(log) + "\n")
+        self._results.write_into(log, self.out)
 
 
 def _uri(source: str) -> str:
