@@ -10,7 +10,11 @@ a child's ``ru_maxrss`` would otherwise start from this process's own size). The
 a file (deleted too) so that the findings it printed can be counted. For reference, the peak of
 validating one small file.
 
-Target: < 100 MiB for each 1 GiB file.
+Then the reports: a stream of 100,000 Kendra pages, every one defective, validated with
+``--format json`` and ``--format sarif`` (the formats that write one document at the end, their
+results kept in a temporary file meanwhile).
+
+Target: < 100 MiB for each 1 GiB file, and for each report.
 
     python benchmarks/memory.py [--bytes SIZE] [--quick]
 """
@@ -34,17 +38,28 @@ from common import (
     machine,
     run,
 )
-from corpus import Stats, big_har, big_ndjson, fixture_files, parse_size
+from corpus import (
+    Stats,
+    big_har,
+    big_ndjson,
+    fixture_files,
+    kendra_pages,
+    parse_size,
+    write_ndjson,
+)
 
 TARGET_PEAK = 100 * 2**20
 MIB = 2**20
+# Documents of the report rows (--quick: a twentieth): each fails, so each is a result with
+# its findings.
+REPORT_DOCUMENTS = 100_000
 
 
 def _human(size: int) -> str:
     return f"{size / 2**30:g} GiB" if size >= 2**30 else f"{size / MIB:g} MiB"
 
 
-def measure(size: int, workdir: Path) -> list[Row]:
+def measure(size: int, workdir: Path, documents: int = REPORT_DOCUMENTS) -> list[Row]:
     """Generate each big file in ``workdir``, validate it, delete it; the summary rows."""
     command = conformance_command()
     small = fixture_files(workdir / "small", 1)[0]
@@ -99,6 +114,41 @@ def measure(size: int, workdir: Path) -> list[Row]:
                 done.peak < TARGET_PEAK,
             )
         )
+    rows.extend(_reports(workdir, command, reference.peak, documents))
+    return rows
+
+
+def _reports(workdir: Path, command: list[str], reference: int, documents: int) -> list[Row]:
+    """Peak RSS of the JSON and SARIF reports of a stream in which every document fails: the
+    reports keep their results in a temporary file, so memory must not follow the findings."""
+    path = workdir / "failing.ndjson"
+    stats = Stats()
+    write_ndjson(path, kendra_pages(documents, invalid_rate=1.0, stats=stats), stats)
+    log(f"\n== reports: {stats.documents:,} Kendra pages, every one defective")
+    rows = []
+    for fmt in ("json", "sarif"):
+        report = workdir / f"report.{fmt}"
+        with open(report, "wb") as out:
+            argv = [*command, "validate", str(path), "--format", fmt, "--disable-rule", "all"]
+            done = run(argv, stdout=out, peak=True)
+        assert done.peak is not None
+        written = report.stat().st_size
+        report.unlink()
+        log(
+            f"   --format {fmt}: {done.seconds:.1f} s, peak {done.peak / MIB:.1f} MiB,"
+            f" report {written / MIB:.0f} MiB"
+        )
+        rows.append(
+            Row(
+                f"peak RSS, `validate --format {fmt}`, {stats.documents:,} failing documents",
+                f"{done.peak / MIB:.1f} MiB ({done.seconds:.0f} s);"
+                f" a {written / MIB:.0f} MiB report",
+                f"< {TARGET_PEAK // MIB} MiB",
+                f"{done.peak / reference:.2f}x small-file peak",
+                done.peak < TARGET_PEAK,
+            )
+        )
+    path.unlink()
     return rows
 
 
@@ -123,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         args.bytes = 16 * MIB
     log(machine())
     with tempfile.TemporaryDirectory(prefix="conformance-bench-") as workdir:
-        rows = measure(args.bytes, Path(workdir))
+        documents = REPORT_DOCUMENTS // 20 if args.quick else REPORT_DOCUMENTS
+        rows = measure(args.bytes, Path(workdir), documents)
     return finish(rows)
 
 
