@@ -69,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         if "files" in parts:
             rows += files.measure(args.files, args.file_repeat, root / "files")
         if "memory" in parts:
-            rows += memory.measure(args.bytes, root / "memory")
+            reports = memory.REPORT_DOCUMENTS // (20 if args.quick else 1)
+            rows += memory.measure(args.bytes, root / "memory", reports)
         if "hostile" in parts:
             rows += hostile.measure(args.hostile_repeat, root / "hostile", 0.1 if args.quick else 1)
     log(f"\nall measured in {time.perf_counter() - started:.0f} s")
