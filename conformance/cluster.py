@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     from conformance.groups import Grouping
     from conformance.validation import Engine
 
-__all__ = ["DEFAULT_PARTITION", "ClusterError", "bag", "check_paths", "connect"]
+__all__ = ["DEFAULT_PARTITION", "ClusterError", "bag", "check_paths", "connect", "prepare"]
 
 # Partitions in flight per worker: enough that no worker waits for the next, few enough that
 # the results waiting for their turn stay a handful of partitions'.
@@ -217,20 +217,40 @@ def _outcome(partition: Partition, future: Any) -> Outcome:
 
 # --- on the workers ------------------------------------------------------------------------------
 
-# Each worker process compiles the catalog once per schemas folder, and keeps it for every
-# partition it is sent.
-_ENGINES: dict[str | None, Engine] = {}
+# Each worker process compiles the catalog once per schemas folder as it stands, and keeps it
+# for every partition it is sent; a folder changed since (a long-lived cluster, a derive run in
+# between) is compiled again.
+_ENGINES: dict[tuple[str, tuple[tuple[str, int, int], ...]] | None, Engine] = {}
 
 
 def _engine(options: Options) -> Engine:
     from conformance.catalog import load_catalog
     from conformance.validation import Engine
 
-    key = None if options.schemas is None else os.fspath(options.schemas)
+    key = None if options.schemas is None else _folder(os.fspath(options.schemas))
     engine = _ENGINES.get(key)
     if engine is None:
         engine = _ENGINES[key] = Engine(load_catalog(options.schemas))
     return engine
+
+
+def prepare(options: Options | None = None) -> None:
+    """Compile the catalog of ``options`` on a worker ahead of its first partition:
+    ``client.run(prepare, options)`` warms every worker of a cluster in use."""
+    _engine(options or Options())
+
+
+def _folder(path: str) -> tuple[str, tuple[tuple[str, int, int], ...]]:
+    """A schemas folder as it stands: its path, and each file's name, size and change time
+    (the catalog loads only the folder's own files; one that cannot be listed: none)."""
+    try:
+        entries = sorted(os.scandir(path), key=lambda e: e.name)
+        files = tuple(
+            (e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries if e.is_file()
+        )
+    except OSError:
+        files = ()
+    return path, files
 
 
 def _check(options: Options, partition: Partition, collect: Collect | None) -> Outcome:

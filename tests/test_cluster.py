@@ -293,6 +293,35 @@ def test_split_files_equal_the_local_run_with_a_note_on_series(scheduler: str, f
     assert json.loads(drift[1])["groups"]["groups"]
 
 
+def test_a_schemas_folder_changed_between_runs_is_compiled_again(
+    scheduler: str, tmp_path: Path
+) -> None:
+    """A long-lived cluster's workers keep each compiled catalog, but not past a change of its
+    --schemas folder: the second run judges by the folder as it now stands."""
+    folder = tmp_path / "schemas"
+    folder.mkdir()
+    code, shown, _ = cli("schemas", "show", "kendra.DataSourceSyncJob")
+    assert code == 0
+    schema = folder / "kendra.DataSourceSyncJob.json"
+    schema.write_text(shown)
+    document = tmp_path / "job.json"
+    job = {"ExecutionId": "e", "Status": "SUCCEEDED", "StartTime": 1, "DataSourceErrorCode": "ab"}
+    document.write_text(json.dumps(job))
+    argv = ("validate", str(document), "--schemas", str(folder), "--engine", "dask")
+    assert cli(*argv, "--scheduler", scheduler)[0] == 0
+    # Every worker compiles the folder as it stands now (whichever ran the partition above).
+    from conformance import cluster
+
+    with distributed.Client(scheduler) as client:
+        client.run(cluster.prepare, Options(schemas=folder))
+    strict = json.loads(shown)
+    strict["properties"]["DataSourceErrorCode"]["minLength"] = 5
+    schema.write_text(json.dumps(strict))
+    code, out, err = cli(*argv, "--scheduler", scheduler)
+    assert code == 1, out + err
+    assert "DataSourceErrorCode" in out
+
+
 def test_the_bag_holds_the_findings_of_the_local_run(scheduler: str, fleet: Path) -> None:
     from conformance.cluster import bag
 
