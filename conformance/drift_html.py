@@ -21,6 +21,7 @@ secrets already withheld by the analysis), so a value such as ``<script>`` is sh
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 
@@ -71,8 +72,9 @@ def _key(value: Any) -> str:
         return repr(value)
 
 
-def render_html(report: DriftReport) -> str:
-    """The report as one self-contained HTML page (``--format html``)."""
+def render_html(report: DriftReport, sections: Sequence[str] = ()) -> str:
+    """The report as one self-contained HTML page (``--format html``), with ``sections`` of
+    HTML made elsewhere (their text escaped there) after the tables: the drift per group."""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -96,6 +98,7 @@ def render_html(report: DriftReport) -> str:
         parts.extend(_enum_section(table, index))
     for ptable in report.properties:
         parts.extend(_property_section(ptable))
+    parts.extend(sections)
     parts.extend(["</body>", "</html>", ""])
     return "\n".join(parts)
 

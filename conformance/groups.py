@@ -400,3 +400,36 @@ def render_markdown(key: Key, groups: tuple[Group, ...]) -> str:
         "| " + " | ".join(cell(c) for c in row) + " |" for group in groups for row in _rows(group)
     ]
     return "\n".join(lines) + "\n"
+
+
+def render_html(key: Key, groups: tuple[Group, ...]) -> str:
+    """The groups as a section of ``conformance drift --format html``: one table."""
+    from html import escape
+
+    from conformance.report import visible
+
+    rows = [
+        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
+        for group in groups
+        for row in _rows(group)
+    ]
+    title = escape(visible(str(key)))
+    return "\n".join(
+        [
+            '<section class="groups">',
+            f"<h2>Drift by <code>{title}</code></h2>",
+            "<table>",
+            f"<caption>Undeclared values and properties by {title}</caption>",
+            "<thead><tr>"
+            + "".join(
+                f'<th scope="col">{h}</th>'
+                for h in ("group", "drift", "value", "count", "first seen")
+            )
+            + "</tr></thead>",
+            "<tbody>",
+            *rows,
+            "</tbody>",
+            "</table>",
+            "</section>",
+        ]
+    )

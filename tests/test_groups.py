@@ -90,6 +90,10 @@ def test_text_and_markdown_list_the_groups_after_the_tables(fleet: Path) -> None
     assert 'enum-drift kendra.DataSourceSyncJob /Status "QUEUED": 3, first' in out
     code, out, _ = run("drift", str(fleet), "--group-by", "source", "--format", "markdown")
     assert "| group | drift | value | count | first seen |" in out
+    code, out, _ = run("drift", str(fleet), "--group-by", "/Status", "--format", "html")
+    assert "<h2>Drift by <code>/Status</code></h2>" in out
+    assert "<td>QUEUED</td><td>enum-drift kendra.DataSourceSyncJob /Status</td>" in out
+    assert out.rstrip().endswith("</html>")
 
 
 def test_an_unknown_key_or_a_bad_expression_is_a_usage_error(fleet: Path) -> None:
@@ -201,3 +205,12 @@ def test_a_key_told_per_resource_counts_every_resource_once(key: str) -> None:
     resources = sum(n for n in report["resources"].values())
     assert resources > 0
     assert sum(g["count"] for g in report["groups"]["groups"]) == resources
+
+
+def test_a_key_is_escaped_in_the_html_page(tmp_path: Path) -> None:
+    doc = job("x", "QUEUED", DAY1, ErrorMessage="<script>alert(1)</script>")
+    (tmp_path / "a.ndjson").write_text(json.dumps(doc) + "\n")
+    code, out, _ = run("drift", str(tmp_path), "--group-by", "/ErrorMessage", "--format", "html")
+    assert code == 1
+    assert "<script>" not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out

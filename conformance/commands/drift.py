@@ -107,8 +107,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         " and at most --max-examples places: KEY is source (the file or object), day (the"
         " resource's UTC day), origin.url, origin.host, origin.method, origin.status (the"
         " recorded request), or a JSON pointer into each resource (/Status); KEY~REGEX groups by"
-        " the regular expression's first group in it (source~'tenant=([^/]+)'). In the text,"
-        " markdown and json reports (json: the groups member), not in html",
+        " the regular expression's first group in it (source~'tenant=([^/]+)'). In every"
+        " format, after the tables (json: the groups member)",
     )
     parser.add_argument(
         "--max-examples",
@@ -221,7 +221,7 @@ def _run(
     renderers = {**RENDERERS, "html": render_html}
     groups = grouping.finish() if grouping is not None else None
     for fmt, stream in outputs:
-        if grouping is None or groups is None or fmt == "html":
+        if grouping is None or groups is None:
             stream.write(renderers[fmt](report))
         else:
             stream.write(_with_groups(fmt, report, grouping, groups))
@@ -247,12 +247,15 @@ def _both(analysis: Analysis, grouping: Grouping) -> Callable[[str, Any, Locatio
 def _with_groups(
     fmt: str, report: DriftReport, grouping: Grouping, groups: tuple[Group, ...]
 ) -> str:
-    """The report in ``fmt`` with the drift per group: after the tables (text, markdown), or
-    as the ``groups`` member (json)."""
+    """The report in ``fmt`` with the drift per group: after the tables (text, markdown,
+    html), or as the ``groups`` member (json)."""
     from conformance import groups as grouped
     from conformance.drift import RENDERERS
+    from conformance.drift_html import render_html
     from conformance.report import dump_json
 
+    if fmt == "html":
+        return render_html(report, [grouped.render_html(grouping.key, groups)])
     if fmt == "json":
         data = report.as_json()
         data["groups"] = grouped.as_json(grouping.key, groups, grouping.max_examples)
