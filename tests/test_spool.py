@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,3 +80,23 @@ def test_a_spool_never_written_is_let_go_without_a_warning() -> None:
     spool.add({"a": 1})
     del spool
     gc.collect()
+
+
+def test_the_junit_report_is_the_document_elementtree_writes(tmp_path: Path) -> None:
+    """Suites written one by one as their files end: the text is what ElementTree writes for
+    the whole tree, indented (parsed back and written again, it comes out the same)."""
+    from xml.etree.ElementTree import ElementTree, fromstring, indent
+
+    from tests.cli_run import run
+
+    (tmp_path / "b.ndjson").write_text('{"ExecutionId": "x", "Status": "QUEUED"}\n\n{"a":\n')
+    data = Path(__file__).parent / "data"
+    examples = Path(__file__).parents[1] / "examples"
+    code, out, _ = run("validate", str(examples), str(data), str(tmp_path), "--format", "junit")
+    assert code == 2  # the broken line
+    root = fromstring(out.split("\n", 1)[1])
+    assert len(root.findall("testsuite")) > 3
+    indent(root)
+    again = io.StringIO()
+    ElementTree(root).write(again, encoding="unicode", xml_declaration=True)
+    assert out == again.getvalue() + "\n"
