@@ -43,6 +43,7 @@ from conformance.bodies import DEFAULT_MAX_BODY, BodyError
 from conformance.errors import InputError
 from conformance.findings import Finding, Location, Result
 from conformance.redaction import REDACTED, SECRET_HEADERS, redact_header, redact_text, redact_url
+from conformance.report.base import dump_json
 from conformance.responses import Exchange
 
 KENDRA_TARGET = "AWSKendraFrontendService.ListDataSourceSyncJobs"
@@ -151,8 +152,11 @@ def make_call(
     command line stays in the shell's history: ``--bearer-env`` reads it from the environment).
     """
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"--url {redact_url(url)!r}: not an http or https URL with a host")
+    if parts.scheme not in ("http", "https") or not parts.hostname or _port(url) == _BAD_PORT:
+        raise InputError(
+            f"--url {redact_url(url)!r}: not an http or https URL with a host (and a port"
+            " of 0-65535)"
+        )
     pairs: list[tuple[str, str]] = []
     for text in headers:
         name, colon, value = text.partition(":")
@@ -230,8 +234,20 @@ def _token(settings: Settings) -> str | None:
 
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
-    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    port = _port(url) or {"http": 80, "https": 443}.get(parts.scheme)
     return parts.scheme, (parts.hostname or "").lower(), port
+
+
+# The port of a URL whose port is not a number of 0-65535 (a hostile next link or redirect):
+# an origin of its own, so that no credential goes there; requests then refuses the URL.
+_BAD_PORT = -1
+
+
+def _port(url: str) -> int | None:
+    try:
+        return urlsplit(url).port
+    except ValueError:
+        return _BAD_PORT
 
 
 def _loopback(url: str) -> bool:
@@ -247,13 +263,18 @@ def _loopback(url: str) -> bool:
 def _pages(
     session: Any, call: Call, settings: Settings, token: str | None
 ) -> Iterator[Page | Failure | Stopped]:
-    if token is not None and urlsplit(call.url).scheme != "https" and not _loopback(call.url):
-        yield Failure(
-            call,
-            "refusing to send a bearer token over plain http to a host that is not loopback;"
-            " use https",
-        )
-        return
+    parts = urlsplit(call.url)
+    if parts.scheme != "https" and not _loopback(call.url):
+        secret = "a bearer token" if token is not None else None
+        if parts.username is not None or parts.password is not None:
+            secret = "the user and password of the URL"
+        if secret is not None:
+            yield Failure(
+                call,
+                f"refusing to send {secret} over plain http to a host that is not loopback;"
+                " use https",
+            )
+            return
     signer = _Signer.make(call, settings)
     if isinstance(signer, Failure):
         yield signer
@@ -418,7 +439,13 @@ def _headers(
         headers["Accept"] = AWS_JSON
     headers.update(call.headers)
     if _origin(url) != _origin(call.url):
-        return {k: v for k, v in headers.items() if k.lower() not in CREDENTIALS}
+        # Elsewhere, no credential: neither the protocol's nor a header of the user's that is
+        # named like a secret (X-Api-Key) or holds one.
+        return {
+            k: v
+            for k, v in headers.items()
+            if k.lower() not in CREDENTIALS and redact_header(k, v) == v
+        }
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
     if signer is not None:
@@ -648,7 +675,8 @@ class Recorder:
         import yaml
 
         value = _parsed(page.body)
-        text = json.dumps(value, ensure_ascii=False) if value is not _UNPARSED else None
+        # dump_json: a lone surrogate (JSON may hold one, UTF-8 cannot) is written escaped.
+        text = dump_json(value, indent=None) if value is not _UNPARSED else None
         response_headers: dict[str, list[str]] = {}
         for name, header in page.response_headers:
             if name.lower() not in _FRAMING:
@@ -663,7 +691,7 @@ class Recorder:
         interaction = {
             "request": {
                 "body": (
-                    json.dumps(request_body, ensure_ascii=False)
+                    dump_json(request_body, indent=None)
                     if request_body is not None and request_body is not _UNPARSED
                     else None
                 ),
@@ -680,10 +708,7 @@ class Recorder:
         self._cassette.write(yaml.safe_dump([interaction], allow_unicode=True, sort_keys=True))
         if text is not None:
             self._bodies.write(
-                json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-                .replace("\u2028", "\\u2028")
-                .replace("\u2029", "\\u2029")
-                + "\n"
+                text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
             )
         self.pages += 1
 

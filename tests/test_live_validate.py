@@ -463,6 +463,62 @@ def test_next_link_to_another_host_gets_no_token(serve: Any, token: str) -> None
     assert "authorization" not in server.requests[1].headers
 
 
+def test_a_secret_named_header_is_not_sent_to_another_origin(serve: Any) -> None:
+    """A header of the user's named like a secret (X-Api-Key) goes to the call's own origin
+    only; a harmless one goes everywhere."""
+
+    def app(request: Request) -> Reply:
+        if "skip" not in request.query:
+            link = f"http://localhost:{server.running.port}{LIST}?skip=1"
+            return _json(200, {"value": [JOB], "@odata.nextLink": link})
+        return _json(200, {"value": [JOB]})
+
+    server = serve(app)
+    code, _, _ = run(
+        "validate", "--url", server.url + LIST,
+        "--header", "X-Api-Key: k-123456", "--header", "X-Trace: t-1",
+    )  # fmt: skip
+    assert code == 0
+    first, second = server.requests
+    assert first.headers["x-api-key"] == "k-123456"
+    assert "x-api-key" not in second.headers
+    assert second.headers["x-trace"] == "t-1"
+
+
+def test_a_next_link_with_a_bad_port_is_a_failed_call_not_a_traceback(serve: Any) -> None:
+    server = serve(
+        lambda request: _json(
+            200, {"value": [JOB], "@odata.nextLink": "http://127.0.0.1:99999/next"}
+        )
+    )
+    code, _, err = run("validate", "--url", server.url + LIST)
+    assert code == 2
+    assert "Traceback" not in err
+    assert len(server.requests) == 1
+
+
+def test_a_password_in_the_url_is_refused_over_plain_http() -> None:
+    code, out, err = run("validate", "--url", "http://user:pa55word@graph.example.invalid/x")
+    assert code == 2
+    assert "refusing to send the user and password of the URL over plain http" in err
+    assert "pa55word" not in out + err
+
+
+def test_record_escapes_a_lone_surrogate(serve: Any, tmp_path: Path) -> None:
+    """A body holding a lone surrogate (JSON may, UTF-8 cannot) is recorded escaped, and the
+    recording reads back."""
+    body = b'{"value": [], "note": "\\ud800"}'
+    server = serve(lambda request: Reply(200, (("Content-Type", GRAPH_TYPE),), body))
+    folder = tmp_path / "rec"
+    code, _, err = run("validate", "--url", server.url + LIST, "--record", str(folder))
+    assert "Traceback" not in err
+    assert code == 2  # the checker refuses the surrogate (unreadable); the recording goes on
+    assert (folder / "cassette.yaml").read_text(encoding="utf-8").endswith("version: 1\n")
+    recorded = (folder / "bodies.ndjson").read_text(encoding="utf-8")
+    assert json.loads(recorded)["note"] == "\ud800"
+    assert "\\ud800" in recorded
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
