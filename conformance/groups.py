@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 from conformance.drift import day_of, resource_day
 from conformance.errors import InputError
 from conformance.findings import DRIFT_KINDS, Finding, Location, Result
-from conformance.redaction import redact_deep, redact_text
+from conformance.redaction import REDACTED, redact_deep, redact_text, secret_at
 
 DEFAULT_MAX_EXAMPLES = 3
 DEFAULT_MAX_GROUPS = 1_000
@@ -121,10 +121,12 @@ class Key:
         if self.field == "day":
             return resource_day(schema, value)
         node = value
+        path: list[str | int] = []
         for token in self.field.split("/")[1:]:
             token = token.replace("~1", "/").replace("~0", "~")
             if type(node) is dict:
                 node = node.get(token, _ABSENT)
+                path.append(token)
             elif (
                 type(node) is list
                 and token.isascii()
@@ -132,21 +134,27 @@ class Key:
                 and int(token) < len(node)
             ):
                 node = node[int(token)]
+                path.append(int(token))
             else:
                 node = _ABSENT
             if node is _ABSENT:
                 return ABSENT
+        if secret_at(value, path):  # a member named like a secret, or inside one
+            return REDACTED
         text = node if type(node) is str else json.dumps(redact_deep(node), sort_keys=True)
         return self._picked(text)
 
     def _picked(self, text: str) -> str:
-        text = redact_text(text[:KEY_LIMIT])
+        # Redacted before the cut, so that a token that straddles it is still recognised.
+        text = redact_text(text[: 4 * KEY_LIMIT])[:KEY_LIMIT]
         if self.pattern is None:
             return text
         found = self.pattern.search(text)
         if found is None:
             return NO_MATCH
-        return found.group(1) if found.re.groups else found.group(0)
+        # The first group, or the whole match where there is none or it took no part.
+        picked = found.group(1) if found.re.groups else None
+        return picked if picked is not None else found.group(0)
 
 
 _ABSENT = object()

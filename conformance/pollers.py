@@ -33,7 +33,7 @@ from typing import IO, Literal
 
 from conformance import emulator, scenarios
 from conformance.errors import InputError
-from conformance.redaction import REDACTED, SECRET_HEADERS, redact_text
+from conformance.redaction import REDACTED, redact_header, redact_text
 from conformance.report.base import visible
 
 # What is kept of each output stream: its last bytes.
@@ -298,16 +298,20 @@ class _Tail:
         return bytes(self._kept[-OUTPUT_TAIL:])
 
 
-# A line that reads like a header (``Authorization: Bearer ...``), as a poller's debug log prints.
-_HEADER_LINE = re.compile(r"(?P<name>[A-Za-z][\w-]{0,60})\s*:\s*(?P<value>.*)")
+# A line that reads like a header or a setting (``Authorization: Bearer ...``, ``api_key: ...``),
+# as a poller's debug log prints one, curl -v's ``> `` and ``< `` marks allowed before it.
+_HEADER_LINE = re.compile(
+    r"(?P<mark>[<>*]\s*)?(?P<name>[A-Za-z][\w-]{0,60})\s*[:=]\s*(?P<value>.*)"
+)
 
 
 def _redacted(line: str) -> str:
-    """``line`` with secrets redacted: the value of a secret header's line (``Authorization:
-    Bearer ...``, which no token shape gives away), and what ``redact_text`` recognises."""
+    """``line`` with secrets redacted: the value of a line whose name holds a secret
+    (``Authorization: Bearer ...``, ``client_secret: ...``, which no token shape gives away),
+    and what ``redact_text`` recognises."""
     header = _HEADER_LINE.match(line)
-    if header is not None and header["name"].lower() in SECRET_HEADERS:
-        return f"{header['name']}: {REDACTED}"
+    if header is not None and redact_header(header["name"], header["value"]) == REDACTED:
+        return f"{header['mark'] or ''}{header['name']}: {REDACTED}"
     return redact_text(line)
 
 

@@ -217,6 +217,25 @@ def test_hostile_output_is_bounded_escaped_and_redacted() -> None:
     assert len(shown) == pollers.LINE_LIMIT
 
 
+@pytest.mark.parametrize(
+    ("line", "secret"),
+    [
+        ("X-Custom-Token: abcdef123456", "abcdef123456"),
+        ("client_secret: hunter2hunter2", "hunter2hunter2"),
+        ("api_key=abc123", "abc123"),
+        ("> Authorization: Bearer short123", "short123"),
+        ("> Cookie: sid=abc", "sid=abc"),
+    ],
+)
+def test_a_secret_named_line_of_a_pollers_output_is_redacted(line: str, secret: str) -> None:
+    """A debug line names its secret (a header, a setting, curl -v's request lines): its value
+    never reaches the report, whatever shape it has."""
+    shown = pollers._last_line(f"{line}\n".encode())
+    assert shown is not None
+    assert secret not in shown
+    assert "<redacted>" in shown
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=2000))
 def test_last_line_of_any_bytes_is_one_short_printable_line(data: bytes) -> None:

@@ -214,3 +214,18 @@ def test_a_key_is_escaped_in_the_html_page(tmp_path: Path) -> None:
     assert code == 1
     assert "<script>" not in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+
+
+def test_a_value_under_a_secret_name_is_withheld_as_a_key() -> None:
+    """A member named like a secret, or a value beside its secret name, never names a group,
+    whatever the value looks like; a token past the key's length cut is still recognised."""
+    resource = {"clientSecret": "hunter2-plain", "settings": [{"name": "apiKey", "value": "s3"}]}
+    assert Key.parse("/clientSecret").of_resource("x", resource) == "<redacted>"
+    assert Key.parse("/settings/0/value").of_resource("x", resource) == "<redacted>"
+    long = {"note": "x" * (KEY_LIMIT - 10) + " Bearer abcdefghijklmnopqrstuvwxyz0123"}
+    assert "abcdef" not in Key.parse("/note").of_resource("x", long)
+
+
+def test_an_expression_whose_group_takes_no_part_groups_by_the_whole_match(fleet: Path) -> None:
+    found = groups_of(str(fleet), "--group-by", "source~(tenant=a)|tenant=b")
+    assert sorted(g["key"] for g in found["groups"]) == ["tenant=a", "tenant=b"]

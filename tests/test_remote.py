@@ -90,6 +90,17 @@ def test_a_missing_object_is_unreadable_and_the_rest_goes_on(s3: dict[str, str])
     assert "Traceback" not in text
 
 
+def test_credentials_in_an_object_url_reach_no_report(s3: dict[str, str]) -> None:
+    """User info in an S3 URL, which the file system takes as part of the bucket's name and
+    its error quotes: the finding names the error's kind, never its text."""
+    code, report, text = validate(s3, "s3://AKIAFAKEKEY:s3cretVALUE123@fleet/polls/a.ndjson")
+    assert code == 2
+    assert "s3cretVALUE123" not in text
+    messages = [f["message"] for r in report["results"] for f in r["findings"]]  # type: ignore[index]
+    assert messages
+    assert all(m.startswith(("cannot read", "no such object", "permission")) for m in messages)
+
+
 def test_file_urls_with_compression(tmp_path: Path) -> None:
     """file:// URLs read like paths, .gz and .zst undone by their suffix."""
     zstandard = pytest.importorskip("zstandard")
