@@ -40,6 +40,7 @@ import itertools
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from conformance.errors import ConformanceError
@@ -132,12 +133,15 @@ def check_paths(
         raise ValueError("an observer cannot run on a cluster's workers; pass analysis=")
     collect = None
     if analysis is not None or grouping is not None:
-        collect = Collect(
-            drift_cap=analysis.cap if analysis is not None else None,
-            group_by=str(grouping.key) if grouping is not None else None,
-            max_examples=grouping.max_examples if grouping is not None else 3,
-            max_groups=grouping.max_groups if grouping is not None else 1,
-        )
+        collect = Collect(drift_cap=analysis.cap if analysis is not None else None)
+        if grouping is not None:
+            collect = replace(
+                collect,
+                group_by=grouping.key,
+                max_examples=grouping.max_examples,
+                max_groups=grouping.max_groups,
+                group_cap=grouping.cap,
+            )
     items = _numbered(
         list(plan(paths, options.include, options.exclude, partition_size)),
         lambda split: [_count(future) for future in client.map(newlines, split, pure=False)],
@@ -183,7 +187,7 @@ def _numbered(items: list[Partition | Finding], count: Any) -> list[Partition | 
     if not split:
         return items
     # A file's last range numbers no range after it: its newlines need no counting.
-    needed = [p for p, after in itertools.pairwise(split) if after.path == p.path]
+    needed = [p for p, after in itertools.pairwise(split) if after.path == p.path and after.start]
     counted = dict(zip(needed, count(needed) if needed else [], strict=True))
     numbered = iter(number_lines(split, [counted.get(p, 0) for p in split]))
     return [

@@ -45,6 +45,10 @@ class _Capped(Protocol):
     def max_document(self) -> int: ...
 
 
+class _Forgetting(Protocol):
+    def forget(self) -> None: ...
+
+
 class LineChecker(Protocol):
     """What the workers use of a run's pipeline (``conformance.pipeline.Pipeline``): its check
     of NDJSON lines and its document size cap. Named here, so that this module needs nothing of
@@ -52,6 +56,9 @@ class LineChecker(Protocol):
 
     @property
     def options(self) -> _Capped: ...
+
+    @property
+    def series(self) -> _Forgetting: ...
 
     def check_lines(self, lines: Lines) -> Iterator[Result]: ...
 
@@ -84,6 +91,9 @@ def check_range(
 ) -> tuple[int, list[Result]]:
     """The number of lines of one range of the file, and its results (lines counted from 1)."""
     start, end = span
+    # Each range is a series of its own (the contract rules over a source's documents): a
+    # worker's earlier range is not the one before this.
+    pipeline.series.forget()
     with open(path, "rb") as stream:
         stream.seek(start)
         lines = LineReader(stream, pipeline.options.max_document, end - start)

@@ -36,6 +36,7 @@ from conformance.remote import base_name, is_url, object_size, open_seekable, sh
 from conformance.sources import DEFAULT_INCLUDE, LineReader, Lines, after_newline, expand
 
 if TYPE_CHECKING:
+    from conformance.groups import Key
     from conformance.pipeline import Options
 
 DEFAULT_PARTITION = 64 * 1024 * 1024
@@ -78,9 +79,10 @@ class Collect:
     and the drift per group (``conformance.groups``) by the key ``group_by`` (None: none)."""
 
     drift_cap: int | None = None
-    group_by: str | None = None
+    group_by: Key | None = None
     max_examples: int = 3
     max_groups: int = 1_000
+    group_cap: int = 10_000
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,8 @@ def number_lines(partitions: Sequence[Partition], counts: Sequence[int]) -> list
     before = 0
     previous: str | None = None
     for partition, count in zip(partitions, counts, strict=True):
-        if partition.path != previous:
+        # A new file, or the same file named again (its first range starts at 0).
+        if partition.path != previous or partition.start == 0:
             before, previous = 0, partition.path
         numbered.append(replace(partition, newlines=before))
         before = UNCOUNTED if UNCOUNTED in (before, count) else before + count
@@ -192,13 +195,13 @@ def check(
         analysis = Analysis(engine.catalog, collect.drift_cap)
         observers.append(analysis.observe)
     if collect is not None and collect.group_by is not None:
-        from conformance.groups import Grouping, Key
+        from conformance.groups import Grouping
 
         grouping = Grouping(
-            Key.parse(collect.group_by),
+            collect.group_by,
             max_examples=collect.max_examples,
             max_groups=collect.max_groups,
-            cap=collect.drift_cap if collect.drift_cap is not None else 10_000,
+            cap=collect.group_cap,
         )
         observers.append(grouping.observe)
     options = replace(options, jobs=1, observer=_together(observers))

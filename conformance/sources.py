@@ -338,9 +338,11 @@ def expand(
         if is_url(given):
             # Objects of a file system (s3://, gs://, file://): a glob or a prefix is listed
             # there, what lies under a prefix picked by the include globs' file names.
-            yield from expand_url(
+            for url in expand_url(
                 given, lambda name: including.file(base_name(name).rsplit("/", 1)[-1])
-            )
+            ):
+                if not (excluding and _url_excluded(url, excluding)):
+                    yield url
             continue
         # os.path.isdir is False for a name it cannot even ask about (too long, a NUL in it),
         # where Path.is_dir raises: the reader then says what is wrong with it.
@@ -348,6 +350,14 @@ def expand(
             yield from _walk(Path(given), including, excluding)
         elif not (excluding and "\0" not in given and excluding.excludes(given)):
             yield given
+
+
+def _url_excluded(url: str, exclude: GlobMatcher) -> bool:
+    """Whether an exclude glob matches an object's name (its compression suffix off) or the
+    name of a "folder" of its key: a URL has no path from the working directory, so only the
+    globs of names (``archive``, ``*.tmp.ndjson``) apply to it."""
+    *folders, name = base_name(url).split("://", 1)[-1].split("/")
+    return exclude.file(name) or any(exclude.folder(part) for part in folders[1:] if part)
 
 
 _SPECIAL = (

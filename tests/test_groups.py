@@ -177,7 +177,7 @@ def test_a_grouping_merged_from_byte_ranges_is_the_one_pass_grouping(
     one = Grouping(Key.parse(key), max_examples=2)
     for result in check_paths([str(path)], options=Options(observer=one.observe)):
         one.add(result)
-    merged = partitioned(path, size, Collect(group_by=key, max_examples=2))
+    merged = partitioned(path, size, Collect(group_by=Key.parse(key), max_examples=2))
     assert merged.finish() == one.finish()
 
 

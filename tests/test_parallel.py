@@ -156,3 +156,20 @@ def test_ranges_with_results_larger_than_a_pipe_buffer(
     two = list(Pipeline(Options(jobs=2)).run([str(path)]))
     assert len(one) == 3000
     assert _flat(two) == _flat(one)
+
+
+def test_each_range_is_a_series_of_its_own(tmp_path: Path) -> None:
+    """A worker that checks two ranges of a file does not judge the second by the first (its
+    ranges are not consecutive): each range starts a series afresh, whichever worker reads it."""
+    metrics = {"DocumentsAdded": "0", "DocumentsDeleted": "0", "DocumentsFailed": "0"}
+    first = {**JOB, "Status": "SYNCING", "Metrics": {**metrics, "DocumentsScanned": "10"}}
+    later = {**JOB, "Status": "SYNCING", "Metrics": {**metrics, "DocumentsScanned": "5"}}
+    path = tmp_path / "polls.ndjson"
+    path.write_text(json.dumps(first) + "\n" + json.dumps(later) + "\n")
+    size = len(json.dumps(first)) + 1
+    together = list(Pipeline(Options()).run([str(path)]))
+    assert any(f.rule_id == "kendra.metrics-backwards" for r in together for f in r.findings)
+    pipeline = Pipeline(Options())
+    parallel.check_range(pipeline, str(path), str(path), (0, size))
+    _, results = parallel.check_range(pipeline, str(path), str(path), (size, size * 2))
+    assert [f for r in results for f in r.findings] == []

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conformance import remote
+from conformance import remote, sources
 from tests.s3_server import bucket
 
 pytest.importorskip("s3fs")
@@ -99,6 +99,16 @@ def test_credentials_in_an_object_url_reach_no_report(s3: dict[str, str]) -> Non
     messages = [f["message"] for r in report["results"] for f in r["findings"]]  # type: ignore[index]
     assert messages
     assert all(m.startswith(("cannot read", "no such object", "permission")) for m in messages)
+
+
+def test_exclude_globs_apply_to_objects_by_name(tmp_path: Path) -> None:
+    """--exclude skips objects under a URL prefix by their name, or a "folder" of their key,
+    as it skips local files."""
+    (tmp_path / "archive").mkdir()
+    for name in ("a.ndjson", "skip.ndjson", "archive/b.ndjson"):
+        (tmp_path / name).write_bytes(LINES)
+    found = list(sources.expand([f"file://{tmp_path}/"], exclude=["skip.ndjson", "archive"]))
+    assert found == [f"file://{tmp_path}/a.ndjson"]
 
 
 def test_file_urls_with_compression(tmp_path: Path) -> None:
