@@ -146,9 +146,30 @@ def terminal(kind: str, state: str) -> bool:
     return found is not None and found.terminal
 
 
+@cache
 def transitions(kind: str) -> dict[str, tuple[str, ...]]:
-    """The states that may follow each state of ``kind`` (terminal states: none)."""
+    """The states that may follow each state of ``kind`` (a state with none listed: none)."""
     return {t.before: t.after for t in load().get(kind).transitions}
+
+
+@cache
+def reachable_from(kind: str, before: str) -> tuple[str, ...]:
+    """The states ``kind`` can be in after ``before`` by any number of transitions, ``before``
+    itself included: what a later poll may see, when the polls in between were missed."""
+    follows = transitions(kind)
+    seen = [before]
+    for state in seen:  # grows as it is walked: breadth first, each state once
+        seen.extend(after for after in follows.get(state, ()) if after not in seen)
+    return tuple(seen)
+
+
+def reachable(kind: str, before: str, after: str) -> bool:
+    """Whether a later poll may see ``after`` where an earlier one saw ``before`` (states the
+    table does not know: never)."""
+    life = load().get(kind)
+    if life.state(before) is None or life.state(after) is None:
+        return False
+    return after in reachable_from(kind, before)
 
 
 def allowed(kind: str, before: str, after: str) -> bool:

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import conformance
-from conformance import rules, strategies
+from conformance import lifecycle, rules, strategies
 
 pytest_plugins = ("pytester",)
 
@@ -206,6 +206,19 @@ def test_kendra_lifecycle_follows_the_table(tmp_path: Path) -> None:
     assert _series(_ndjson(tmp_path, bad, "bad.ndjson")) == [(4, "kendra.lifecycle-transition")]
 
 
+def test_a_state_missed_between_two_polls_is_no_broken_transition(tmp_path: Path) -> None:
+    """SYNCING then ABORTED: the STOPPING between them was not polled. Graph's Active then
+    NotRun went through Paused. A state the table cannot reach is still one."""
+    skipped = [
+        {"History": [kendra_job(Status="SYNCING")]},
+        {"History": [kendra_job(Status="ABORTED", EndTime=1763627000)]},
+    ]
+    assert _series(_ndjson(tmp_path, skipped)) == []
+    assert lifecycle.reachable(lifecycle.GRAPH, "Active", "NotRun")
+    assert not lifecycle.reachable(lifecycle.GRAPH, "Active", "NotConfigured")
+    assert not lifecycle.reachable(lifecycle.KENDRA, "SUCCEEDED", "SYNCING")
+
+
 def test_an_unknown_status_is_drift_not_a_transition(tmp_path: Path) -> None:
     """A status the table does not know is reported as drift, and no transition is judged."""
     pages = [
@@ -275,7 +288,7 @@ def test_graph_lifecycle_and_quarantine_series(tmp_path: Path) -> None:
         job("Quarantine", 3),
         job("Quarantine", 2),
         job("Active"),
-        job("NotRun"),
+        job("NotConfigured"),
     ]
     context = (
         "https://graph.microsoft.com/beta/$metadata#servicePrincipals('sp')/synchronization/jobs"
