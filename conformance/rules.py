@@ -706,16 +706,24 @@ class Series:
         if source != self.source:
             self._begin(source)
         key = job.get("ExecutionId")
-        if type(key) is not str:
+        if type(key) is not str or len(key) > _LONGEST:
             return []
         status = job.get("Status")
-        if type(status) is not str:
+        if type(status) is not str or len(status) > _LONGEST:
             status = None
         metrics: Any = job.get("Metrics")
         # Kept as one tuple of the counters' values, not the parsed dict: a table of
         # references to parsed documents makes Python's cycle collector walk them all, which
-        # cost a bulk stream more than the rules do (a tuple of strings is left alone).
-        frozen = tuple([metrics.get(name) for name in METRICS]) if type(metrics) is dict else None
+        # cost a bulk stream more than the rules do (a tuple of strings is left alone). Only
+        # short strings are kept (a counter is a string of digits): what is remembered of an
+        # execution is small whatever a hostile document holds.
+        frozen = (
+            tuple(
+                [v if type(v) is str and len(v) < 20 else None for v in map(metrics.get, METRICS)]
+            )
+            if type(metrics) is dict
+            else None
+        )
         executions = self._executions
         known = executions.get(key)
         if known is None:
@@ -769,11 +777,11 @@ class Series:
             self._begin(source)
         key = job.get("id")
         status = job.get("status")
-        if not isinstance(key, str) or not isinstance(status, dict):
+        if not isinstance(key, str) or len(key) > _LONGEST or not isinstance(status, dict):
             return []
-        code = status.get("code") if isinstance(status.get("code"), str) else None
+        code = _short(status.get("code"))
         quarantine = status.get("quarantine")
-        began = quarantine.get("seriesBegan") if isinstance(quarantine, dict) else None
+        began = _short(quarantine.get("seriesBegan")) if isinstance(quarantine, dict) else None
         count = _count(quarantine.get("seriesCount")) if isinstance(quarantine, dict) else None
         found: list[Broken] = []
         known = self._jobs.get(key)
@@ -819,6 +827,8 @@ class Series:
         here = origin.url
         if not isinstance(link, str) or not link or here is None:
             return []
+        if len(link) > _LONGEST_URL or len(here) > _LONGEST_URL:
+            return []  # not remembered: at most 20,000 links of bounded length are
         self._remember(self._links, here, link)
         step, walked = link, 0
         while step in self._links and walked < MAX_WALK:
@@ -876,6 +886,18 @@ def _transition(
             after,
         )
     ]
+
+
+# The longest id, state or time the series memory keeps: what it remembers of a resource is
+# small whatever a hostile document holds (a longer id is not followed, a longer value is
+# remembered as unknown).
+_LONGEST = 256
+_M = METRICS
+_LONGEST_URL = 8192
+
+
+def _short(value: Any) -> str | None:
+    return value if type(value) is str and len(value) <= _LONGEST else None
 
 
 def _trim(table: dict[str, Any]) -> None:

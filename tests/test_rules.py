@@ -528,3 +528,24 @@ def test_the_readme_lists_the_rules_as_the_command_does() -> None:
     assert code == 0
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     assert table in readme
+
+
+def test_series_memory_is_small_whatever_a_document_holds() -> None:
+    """Executions whose counters are 100 KB strings and ids of 100 KB: the series remembers
+    no more than a few bytes of each (the cap is on entries, so each must be small)."""
+    import tracemalloc
+
+    series = rules.Series(rules.RuleBook(()).series_enabled)
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for n in range(300):
+        huge = "9" * 100_000
+        job = {"ExecutionId": f"e{n}", "Status": "SYNCING", "Metrics": {"DocumentsAdded": huge}}
+        series.broken("kendra.DataSourceSyncJob", job, "polls.ndjson", None)
+        series.broken(
+            "kendra.DataSourceSyncJob", {"ExecutionId": huge + str(n)}, "polls.ndjson", None
+        )
+        series.next_document()
+    grown = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert grown < 2_000_000
