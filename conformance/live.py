@@ -41,7 +41,7 @@ from urllib.parse import urljoin, urlsplit
 
 from conformance.bodies import DEFAULT_MAX_BODY, BodyError
 from conformance.errors import InputError
-from conformance.findings import Finding, Location, Result
+from conformance.findings import Location, Result
 from conformance.redaction import REDACTED, SECRET_HEADERS, redact_header, redact_text, redact_url
 from conformance.report.base import dump_json
 from conformance.responses import Exchange
@@ -128,8 +128,8 @@ class Failure:
 
 @dataclass(frozen=True)
 class Stopped:
-    """A call whose paging was cut short (a repeated token or link, the page cap): the result
-    holds the finding that says why, placed after the last page read."""
+    """A call whose paging was cut short by a repeated token or link: the result holds the
+    finding that says so, placed after the last page read."""
 
     call: Call
     result: Result
@@ -297,22 +297,15 @@ def _pages(
         url, body = following
         key = _key(call, url, body)
         if key in seen:
-            yield _stopped(
-                call,
-                page,
-                "pagination.token-cycle",
-                f"the service sent a {_cursor(call)} it had sent before (page {number}); a client"
-                " that follows it pages forever",
-            )
+            yield _cycle(call, page, number)
             return
         seen.add(key)
     if page is not None:
-        yield _stopped(
+        # Not the service's fault, and not all of it read: the run is incomplete (exit 2).
+        yield Failure(
             call,
-            page,
-            "live.page-cap",
-            f"stopped after {settings.max_pages} pages (--max-pages): the service still sent a"
-            f" {_cursor(call)}",
+            f"stopped after {settings.max_pages} pages (--max-pages) with more to read: the"
+            f" service still sent a {_cursor(call)}; raise --max-pages to read them all",
         )
 
 
@@ -324,16 +317,34 @@ def _key(call: Call, url: str, body: bytes | None) -> str:
     return url if call.aws_target is None else (body or b"").decode("utf-8", "replace")
 
 
-def _stopped(call: Call, page: Page, rule_id: str, message: str) -> Stopped:
-    where = Location(page.name)
-    finding = Finding(
-        kind="violation",
-        location=where,
-        message=message,
-        pointer="/NextToken" if call.aws_target is not None else "/@odata.nextLink",
-        rule_id=rule_id,
+def _cycle(call: Call, page: Page, number: int) -> Stopped:
+    """The ``pagination.token-cycle`` finding of a call whose paging came back to a page it
+    had read, placed after the last page (a run that switches the rule off drops it)."""
+    from conformance.rules import BY_ID, finding
+
+    kendra = call.aws_target is not None
+    return Stopped(
+        call,
+        Result(
+            Location(page.name),
+            None,
+            (
+                finding(
+                    BY_ID["pagination.token-cycle"],
+                    "kendra.ListDataSourceSyncJobsResponse"
+                    if kendra
+                    else "graph.synchronizationJobCollection",
+                    Location(page.name),
+                    "/NextToken" if kendra else "/@odata.nextLink",
+                    f"the service sent a {_cursor(call)} it had sent before (page {number}); a"
+                    " client that follows it pages forever",
+                    None,
+                    None,
+                ),
+            ),
+            documents=0,
+        ),
     )
-    return Stopped(call, Result(where, None, (finding,), documents=0))
 
 
 def _next(call: Call, page: Page, url: str, body: bytes | None) -> tuple[str, bytes | None] | None:

@@ -83,6 +83,11 @@ class Options:
     # those of ``[tool.conformance] disable-rules``.
     disabled_rules: tuple[str, ...] = ()
 
+    def rules_off(self) -> tuple[str, ...]:
+        """The contract rules switched off: these options' and the configuration's."""
+        config = self.config
+        return (*self.disabled_rules, *(config.disable_rules if config else ()))
+
 
 class Pipeline:
     """One run's engine and selector, shared by every document of the run."""
@@ -94,9 +99,7 @@ class Pipeline:
         self._timestamps: frozenset[str] | None = None
         # Where each envelope schema holds its resources, for the observer (see ``_resources``).
         self._plans: dict[str, tuple[tuple[str, str, str, bool], ...]] = {}
-        config = self.options.config
-        disabled = (*self.options.disabled_rules, *(config.disable_rules if config else ()))
-        self.rules = RuleBook(disabled)
+        self.rules = RuleBook(self.options.rules_off())
         self.series = Series(self.rules.series_enabled)
         # Where each schema holds objects some contract rule looks at (see ``_ruled``).
         self._rule_plans: dict[str, tuple[tuple[str, str, str, bool], ...] | None] = {}

@@ -270,8 +270,17 @@ def test_repeated_next_link_is_a_finding_not_a_loop(serve: Any, token: str) -> N
     assert code == 1, err
     findings = [f for r in json.loads(out)["results"] for f in r["findings"]]
     assert [f["rule_id"] for f in findings] == ["pagination.token-cycle"]
+    assert [f["kind"] for f in findings] == ["rule"]
     # The first page (no token), then a, b: b links back to a.
     assert len(server.requests) == 3
+    # Switched off, the rule says nothing; the call still stops.
+    code, out, err = run(
+        "validate", "--url", server.url + LIST, "--bearer-env", "GRAPH_TOKEN",
+        "--format", "json", "--disable-rule", "pagination.token-cycle",
+    )  # fmt: skip
+    assert code == 0, err
+    assert [f for r in json.loads(out)["results"] for f in r["findings"]] == []
+    assert len(server.requests) == 6
 
 
 def test_kendra_token_cycle_stops(serve: Any) -> None:
@@ -289,7 +298,8 @@ def test_kendra_token_cycle_stops(serve: Any) -> None:
 
 
 def test_page_cap(serve: Any, token: str) -> None:
-    """--max-pages ends an endless list with a finding after that many pages."""
+    """--max-pages ends an endless list after that many pages, all of them checked; the run
+    read only part of the list, so it exits 2 and says how to read it all."""
     counter = iter(range(10**6))
 
     def app(request: Request) -> Reply:
@@ -298,14 +308,15 @@ def test_page_cap(serve: Any, token: str) -> None:
         )
 
     server = serve(app)
-    code, out, _ = run(
+    code, out, err = run(
         "validate", "--url", server.url + LIST, "--bearer-env", "GRAPH_TOKEN",
         "--max-pages", "4", "--format", "json",
     )  # fmt: skip
-    assert code == 1
+    assert code == 2
     assert len(server.requests) == 4
-    rules = [f["rule_id"] for r in json.loads(out)["results"] for f in r["findings"]]
-    assert rules == ["live.page-cap"]
+    assert json.loads(out)["summary"]["documents"] == 4
+    assert [f for r in json.loads(out)["results"] for f in r["findings"]] == []
+    assert "stopped after 4 pages (--max-pages) with more to read" in err
 
 
 # --- Retries, errors ------------------------------------------------------------------------------

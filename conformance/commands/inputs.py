@@ -262,10 +262,7 @@ def engine_results(
     from conformance.cluster import check_paths, connect
     from conformance.rules import RuleBook
 
-    config = options.config
-    series = RuleBook(
-        (*options.disabled_rules, *(config.disable_rules if config else ()))
-    ).series_enabled
+    series = RuleBook(options.rules_off()).series_enabled
 
     def split(name: str, parts: int) -> None:
         if series:
