@@ -46,7 +46,8 @@ exit codes:
      or a --schemas folder that cannot be used (missing, a file that is not JSON, a
      $ref to no schema, a schema that does not compile); live (--url URL, no PATH):
      a URL that gave no page to check (DNS, TLS, connection, timeout, an HTTP error
-     or throttling past --retries / --max-wait), the other URLs still checked;
+     or throttling past --retries / --max-wait), or a list longer than --max-pages,
+     the other URLs still checked;
      --engine dask: Dask not installed, or a --scheduler that cannot be reached
 """,
     "schemas": """\
