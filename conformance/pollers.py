@@ -310,7 +310,12 @@ def _redacted(line: str) -> str:
     (``Authorization: Bearer ...``, ``client_secret: ...``, which no token shape gives away),
     and what ``redact_text`` recognises."""
     header = _HEADER_LINE.match(line)
-    if header is not None and redact_header(header["name"], header["value"]) == REDACTED:
+    # An exception's name (``KeyError: 'ErrorMessage'``) is what a crash says, not a setting.
+    if (
+        header is not None
+        and not header["name"].endswith(("Error", "Exception", "Warning"))
+        and redact_header(header["name"], header["value"]) == REDACTED
+    ):
         return f"{header['mark'] or ''}{header['name']}: {REDACTED}"
     return redact_text(line)
 
