@@ -52,8 +52,9 @@ import requests
 import urllib3
 
 from conformance.errors import ConformanceError, InputError
-from conformance.openapi import AWS_JSON, SERVICES, Service, describe
+from conformance.openapi import SERVICES, Service, describe
 from conformance.redaction import redact_header, redact_text, redact_url
+from conformance.wire import AWS_JSON
 
 if TYPE_CHECKING:
     import schemathesis

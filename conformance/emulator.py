@@ -34,6 +34,15 @@ from types import TracebackType
 from typing import TYPE_CHECKING, cast
 from urllib.parse import parse_qs, urlsplit
 
+from conformance.wire import (
+    AWS_JSON,
+    GRAPH_MAX_TOP,
+    KENDRA_ID,
+    KENDRA_INDEX_ID,
+    KENDRA_MAX_RESULTS,
+    KENDRA_TARGET,
+)
+
 if TYPE_CHECKING:
     from conformance import Result
     from conformance.strategies import Mode
@@ -193,16 +202,12 @@ def _handler(app: App) -> type[BaseHTTPRequestHandler]:
 
 GRAPH_JOB = "graph.synchronizationJob"
 KENDRA_JOB = "kendra.DataSourceSyncJob"
-KENDRA_TARGET = "AWSKendraFrontendService.ListDataSourceSyncJobs"
 # Graph's own content type for JSON (what a client's content negotiation must accept).
 GRAPH_CONTENT_TYPE = (
     "application/json;odata.metadata=minimal;odata.streaming=true;"
     "IEEE754Compatible=false;charset=utf-8"
 )
-KENDRA_CONTENT_TYPE = "application/x-amz-json-1.1"
-# Graph's $top range; Kendra's MaxResults range (botocore's model: 1..10).
-GRAPH_MAX_TOP = 999
-KENDRA_MAX_RESULTS = 10
+KENDRA_CONTENT_TYPE = AWS_JSON
 # The generator's modes the emulator serves (hostile-bytes is no JSON page: not served).
 MODES = ("valid", "drifted", "hostile")
 DEFAULT_PAGE_SIZE = 10
@@ -228,8 +233,8 @@ _HOST = re.compile(r"^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{
 # Id and IndexId as botocore's Kendra model constrains them (lengths; Smithy patterns, which are
 # searches, not anchored).
 _KENDRA_IDS = {
-    "Id": (1, 100, re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_-]*")),
-    "IndexId": (36, 36, re.compile(r"[a-zA-Z0-9][a-zA-Z0-9-]*")),
+    "Id": (KENDRA_ID[0], KENDRA_ID[1], re.compile(KENDRA_ID[2])),
+    "IndexId": (KENDRA_INDEX_ID[0], KENDRA_INDEX_ID[1], re.compile(KENDRA_INDEX_ID[2])),
 }
 _TOKEN = re.compile(r"^([0-9]{1,7})\.([0-9a-f]{24})$")
 

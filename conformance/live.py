@@ -45,9 +45,8 @@ from conformance.findings import Location, Result
 from conformance.redaction import REDACTED, SECRET_HEADERS, redact_header, redact_text, redact_url
 from conformance.report.base import dump_json
 from conformance.responses import Exchange
+from conformance.wire import AWS_JSON
 
-KENDRA_TARGET = "AWSKendraFrontendService.ListDataSourceSyncJobs"
-AWS_JSON = "application/x-amz-json-1.1"
 # Statuses worth asking again: the service said "not now", not "no".
 RETRIED = frozenset({429, 503})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})

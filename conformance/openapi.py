@@ -28,14 +28,19 @@ from typing import Any, Literal
 
 from conformance.catalog import URN_PREFIX, Catalog, default_catalog
 from conformance.errors import CatalogError
+from conformance.wire import (
+    AWS_JSON,
+    GRAPH_MAX_TOP,
+    KENDRA_ID,
+    KENDRA_INDEX_ID,
+    KENDRA_MAX_RESULTS,
+    KENDRA_TARGET,
+)
 
 Service = Literal["graph", "kendra"]
 SERVICES: tuple[Service, ...] = ("graph", "kendra")
 
 OPENAPI_VERSION = "3.1.0"
-# The media type of AWS JSON 1.1 bodies, requests and responses alike.
-AWS_JSON = "application/x-amz-json-1.1"
-KENDRA_TARGET = "AWSKendraFrontendService.ListDataSourceSyncJobs"
 GRAPH_JOBS = "/beta/servicePrincipals/{servicePrincipalId}/synchronization/jobs"
 GRAPH_JOB = GRAPH_JOBS + "/{jobId}"
 
@@ -55,15 +60,15 @@ _ROOTS: dict[Service, tuple[str, ...]] = {
 # these: a JSON Schema ``pattern`` is a search, as Smithy's is.
 _KENDRA_ID = {
     "type": "string",
-    "minLength": 1,
-    "maxLength": 100,
-    "pattern": "[a-zA-Z0-9][a-zA-Z0-9_-]*",
+    "minLength": KENDRA_ID[0],
+    "maxLength": KENDRA_ID[1],
+    "pattern": KENDRA_ID[2],
 }
 _KENDRA_INDEX_ID = {
     "type": "string",
-    "minLength": 36,
-    "maxLength": 36,
-    "pattern": "[a-zA-Z0-9][a-zA-Z0-9-]*",
+    "minLength": KENDRA_INDEX_ID[0],
+    "maxLength": KENDRA_INDEX_ID[1],
+    "pattern": KENDRA_INDEX_ID[2],
 }
 _KENDRA_SOURCE = (
     "botocore 1.44.18, data/kendra/2019-02-03/service-2.json.gz: shape"
@@ -229,7 +234,7 @@ def _graph(components: dict[str, Any]) -> dict[str, Any]:
                             "in": "query",
                             "required": False,
                             "description": "The most jobs a page holds.",
-                            "schema": {"type": "integer", "minimum": 1, "maximum": 999},
+                            "schema": {"type": "integer", "minimum": 1, "maximum": GRAPH_MAX_TOP},
                         },
                         {
                             "name": "$skiptoken",
@@ -310,7 +315,7 @@ def _kendra_request(catalog: Catalog) -> dict[str, Any]:
             "Id": {**_KENDRA_ID, "description": "The identifier of the data source connector."},
             "IndexId": {**_KENDRA_INDEX_ID, "description": "The identifier of the index."},
             "NextToken": _member(catalog, "kendra.ListDataSourceSyncJobsResponse", "NextToken"),
-            "MaxResults": {"type": "integer", "minimum": 1, "maximum": 10},
+            "MaxResults": {"type": "integer", "minimum": 1, "maximum": KENDRA_MAX_RESULTS},
             "StartTimeFilter": {
                 "type": "object",
                 "properties": {"StartTime": timestamp, "EndTime": timestamp},

@@ -30,9 +30,8 @@ from typing import Any, Literal
 from conformance import lifecycle
 from conformance.emulator import App, Reply, Request
 from conformance.errors import InputError
+from conformance.wire import AWS_JSON, KENDRA_TARGET
 
-KENDRA_TARGET = "AWSKendraFrontendService.ListDataSourceSyncJobs"
-AMZ_JSON = "application/x-amz-json-1.1"
 GRAPH_JSON = (
     "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;"
     "charset=utf-8"
@@ -540,7 +539,7 @@ class Play:
         page = step.pages.get(token)
         if page is None:
             return _amz(400, "ValidationException", "the NextToken is not valid")
-        return Reply(200, (("Content-Type", AMZ_JSON),), _dump(page.body()))
+        return Reply(200, (("Content-Type", AWS_JSON),), _dump(page.body()))
 
     def _graph(self, request: Request) -> Reply:
         ids = self.scenario.ids
@@ -594,7 +593,7 @@ def _json_object(data: bytes) -> dict[str, Any] | None:
 def _amz(status: int, kind: str, message: str) -> Reply:
     """Kendra's error envelope (AWS JSON 1.1)."""
     body = _dump({"__type": kind, "message": message})
-    return Reply(status, (("Content-Type", AMZ_JSON),), body)
+    return Reply(status, (("Content-Type", AWS_JSON),), body)
 
 
 def _graph_error(status: int, code: str, message: str) -> Reply:

@@ -48,6 +48,8 @@ PUBLIC = {
     "conformance.cluster",
     # Drift per tenant, day or object (``conformance drift --group-by``).
     "conformance.groups",
+    # What the services put on the wire (Kendra's target, AWS JSON's media type, limits).
+    "conformance.wire",
 }
 
 

@@ -29,12 +29,12 @@ from conformance import cli
 from conformance.emulator import (
     GRAPH_CONTENT_TYPE,
     KENDRA_CONTENT_TYPE,
-    KENDRA_TARGET,
     Request,
     Running,
     emulator_app,
     start,
 )
+from conformance.wire import KENDRA_TARGET
 
 JOBS = "/beta/servicePrincipals/sp-1/synchronization/jobs"
 INDEX = "0d1e2f3a-4b5c-4d6e-8f70-81928374a5b6"

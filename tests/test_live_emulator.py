@@ -16,7 +16,8 @@ import requests
 from cli_run import run
 
 from conformance import scenarios
-from conformance.emulator import KENDRA_TARGET, emulator_app, start
+from conformance.emulator import emulator_app, start
+from conformance.wire import KENDRA_TARGET
 
 JOBS = "/beta/servicePrincipals/sp-1/synchronization/jobs"
 KENDRA = ("--aws-target", KENDRA_TARGET, "--data", '{"Id": "ds-1", "IndexId": "%s"}' % ("0" * 36))

@@ -143,7 +143,8 @@ def build_app(args: argparse.Namespace) -> App:
 def run(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) -> int:
     """Serve until SIGINT or SIGTERM; an address that cannot be served is exit 2."""
     from conformance import InputError
-    from conformance.emulator import KENDRA_TARGET, start
+    from conformance.emulator import start
+    from conformance.wire import KENDRA_TARGET
 
     if args.scenario is not None and args.throttle_every:
         parser.error("--throttle-every is for generated jobs, not a --scenario")
