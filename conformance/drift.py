@@ -63,7 +63,7 @@ import math
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -96,6 +96,7 @@ __all__ = [
     "day_of",
     "enum_locations",
     "merge_overlay",
+    "observers",
     "propose",
     "render_json",
     "render_markdown",
@@ -1012,6 +1013,21 @@ def _key(value: Any) -> str:
         return json.dumps(value, sort_keys=True, separators=(",", ":"))
     except (TypeError, ValueError):  # an integer past Python's digit limit, say
         return f"<{json_type(value)}>"
+
+
+def observers(
+    *each: Callable[[str, Any, Location], None],
+) -> Callable[[str, Any, Location], None] | None:
+    """Several ``Options.observer`` functions as one (None for none, the one for one): the
+    drift tables and the drift per group (``conformance.groups``) see the same values."""
+    if len(each) < 2:
+        return each[0] if each else None
+
+    def observe(schema: str, value: Any, location: Location) -> None:
+        for one in each:
+            one(schema, value, location)
+
+    return observe
 
 
 def analyze(

@@ -123,6 +123,9 @@ def _handler(app: App) -> type[BaseHTTPRequestHandler]:
         # connection waited ~40 ms a reply for the client's delayed ACK.
         wbufsize = 64 * 1024
         disable_nagle_algorithm = True
+        # A client that promises a body and sends less (or nothing) is let go after this, rather
+        # than holding its thread for ever.
+        timeout = 30
 
         def _serve(self) -> None:
             if self.headers.get("Transfer-Encoding", "identity").lower() != "identity":

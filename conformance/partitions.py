@@ -183,6 +183,7 @@ def check(
     ``engine`` (a ``conformance.validation.Engine``; None: made from the options), and the
     analysis ``collect`` asks for."""
     from conformance.catalog import load_catalog
+    from conformance.drift import observers as observers_of
     from conformance.pipeline import Pipeline
     from conformance.validation import Engine
 
@@ -204,7 +205,7 @@ def check(
             cap=collect.group_cap,
         )
         observers.append(grouping.observe)
-    options = replace(options, jobs=1, observer=_together(observers))
+    options = replace(options, jobs=1, observer=observers_of(*observers))
     # A pipeline of the partition's own: its contract rules' series starts afresh, whichever
     # partitions the worker checked before.
     pipeline = Pipeline(options, engine)
@@ -219,20 +220,6 @@ def check(
             grouping.add(result)
         results.append(result)
     return Outcome(tuple(results), analysis, grouping)
-
-
-def _together(
-    observers: list[Callable[[str, Any, Location], None]],
-) -> Callable[[str, Any, Location], None] | None:
-    """One observer that calls each of ``observers`` (None for none, the one for one)."""
-    if len(observers) < 2:
-        return observers[0] if observers else None
-
-    def observe(schema: str, value: Any, location: Location) -> None:
-        for each in observers:
-            each(schema, value, location)
-
-    return observe
 
 
 def _check_range(pipeline: Any, partition: Partition) -> Iterator[Result]:

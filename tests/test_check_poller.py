@@ -146,7 +146,7 @@ def test_as_a_real_subprocess_with_text_output() -> None:
         (["--cmd", "python 'unbalanced"], "--cmd cannot be split into words"),
         (["--cmd", "   "], "--cmd is empty"),
         (["--cmd", "/nonexistent/poller {url}"], "cannot run the poller"),
-        (["--timeout", "0"], "give seconds between 0 and 3600"),
+        (["--timeout", "0"], "expected seconds above 0"),
     ],
 )
 def test_usage_errors_exit_2(

@@ -383,6 +383,7 @@ def test_a_worker_killed_part_way_loses_nothing_and_counts_nothing_twice(fleet: 
         (["x.ndjson", "--workers", "2"], "--workers goes with --engine dask"),
         (["x.ndjson", "--engine", "dask", "--jobs", "2"], "--jobs is for --engine local"),
         (["-", "--engine", "dask"], "not standard input"),
+        (["--url", "http://127.0.0.1:9/x", "--engine", "dask"], "a live run"),
         (
             ["x", "--engine", "dask", "--workers", "2", "--scheduler", "tcp://x:1"],
             "--workers sizes",

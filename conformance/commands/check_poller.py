@@ -45,6 +45,9 @@ exit codes:
 def configure(parser: argparse.ArgumentParser) -> None:
     """``--cmd``, ``--scenario``, ``--timeout``, ``--max-requests``, ``--seed``, ``--jobs``,
     ``--format``."""
+    from conformance.commands.inputs import positive, seconds
+    from conformance.pollers import DEFAULT_MAX_REQUESTS, DEFAULT_TIMEOUT
+
     parser.add_argument(
         "--cmd",
         required=True,
@@ -59,24 +62,26 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=_seconds,
-        default=20.0,
+        type=seconds,
+        default=DEFAULT_TIMEOUT,
         metavar="S",
-        help="seconds a poller may take per scenario before it counts as looping (default 20)",
+        help="seconds a poller may take per scenario before it counts as looping"
+        f" (default {DEFAULT_TIMEOUT:g})",
     )
     parser.add_argument(
         "--max-requests",
-        type=_positive,
-        default=200,
+        type=positive,
+        default=DEFAULT_MAX_REQUESTS,
         metavar="N",
-        help="requests a poller may make per scenario before it counts as looping (default 200)",
+        help="requests a poller may make per scenario before it counts as looping"
+        f" (default {DEFAULT_MAX_REQUESTS})",
     )
     parser.add_argument(
         "--seed", type=int, default=0, metavar="S", help="ids, times and tokens (default 0)"
     )
     parser.add_argument(
         "--jobs",
-        type=_positive,
+        type=positive,
         default=4,
         metavar="N",
         help="scenarios run at the same time (default 4)",
@@ -84,22 +89,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format", choices=["text", "json"], default="text", help="text (default) or json"
     )
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError(f"{text!r}: give seconds between 0 and 3600")
-    return value
-
-
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
-    return int(text)
 
 
 def run(args: argparse.Namespace, out: TextIO, parser: argparse.ArgumentParser) -> int:

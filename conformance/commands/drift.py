@@ -17,11 +17,8 @@ from typing import TYPE_CHECKING, TextIO
 from conformance.commands import inputs
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from typing import Any
-
-    from conformance import Catalog, Location, Result
-    from conformance.drift import Analysis, Baseline, DriftReport
+    from conformance import Catalog, Result
+    from conformance.drift import Baseline, DriftReport
     from conformance.groups import Group, Grouping
     from conformance.report import Reporter
 
@@ -157,7 +154,7 @@ def _run(
     from dataclasses import replace
 
     from conformance import Checker
-    from conformance.drift import DEFAULT_CAP, RENDERERS, Analysis, Baseline
+    from conformance.drift import DEFAULT_CAP, RENDERERS, Analysis, Baseline, observers
     from conformance.drift_html import render_html
     from conformance.report import EXIT_FOUND, EXIT_OK, EXIT_UNREADABLE
     from conformance.report.progress import Progress
@@ -187,7 +184,7 @@ def _run(
     local = args.engine == "local"
     checker = None
     if local:
-        observe = analysis.observe if grouping is None else _both(analysis, grouping)
+        observe = observers(analysis.observe, *([grouping.observe] if grouping else []))
         checker = Checker(replace(options, observer=observe), catalog)
     results = inputs.engine_results(
         args, options, checker, None if local else analysis, None if local else grouping
@@ -232,16 +229,6 @@ def _run(
         return EXIT_UNREADABLE
     failing = {"new": report.new, "any": report.drift, "never": 0}[args.fail_on]
     return EXIT_FOUND if failing else EXIT_OK
-
-
-def _both(analysis: Analysis, grouping: Grouping) -> Callable[[str, Any, Location], None]:
-    """One observer for the drift tables and the groups."""
-
-    def observe(schema: str, value: Any, location: Location) -> None:
-        analysis.observe(schema, value, location)
-        grouping.observe(schema, value, location)
-
-    return observe
 
 
 def _with_groups(

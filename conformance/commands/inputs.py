@@ -336,7 +336,7 @@ def add_live_options(command: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--timeout",
-        type=_seconds,
+        type=seconds,
         default=30.0,
         metavar="S",
         help="seconds to wait for a response's data (default: 30; connecting: 10)",
@@ -350,7 +350,7 @@ def add_live_options(command: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--max-wait",
-        type=_seconds,
+        type=seconds,
         default=60.0,
         metavar="S",
         help="the longest Retry-After to honour; a longer one ends the call (default: 60)",
@@ -392,6 +392,11 @@ def is_live(args: argparse.Namespace, parser: argparse.ArgumentParser) -> bool:
     """Whether the run fetches live: ``--url`` and no PATH. A live option in a run over
     recordings is a usage error (exit 2), since it would be ignored."""
     live = bool(getattr(args, "urls", None)) and not args.files
+    if live and (getattr(args, "engine", "local") != "local" or args.jobs > 1):
+        parser.error(
+            "--engine dask and --jobs are for files and URLs of object storage; a live run"
+            " (--url URL, no PATH) fetches its pages in this process"
+        )
     if not live:
         given = [name for name in _LIVE_ONLY if getattr(args, name, None) is not None]
         if given:
@@ -432,7 +437,8 @@ def live_calls(args: argparse.Namespace) -> tuple[list[Any], Any]:
     return calls, settings
 
 
-def _seconds(text: str) -> float:
+def seconds(text: str) -> float:
+    """Seconds above 0 and at most a day, for argparse."""
     try:
         value = float(text)
     except ValueError:
