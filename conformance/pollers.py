@@ -86,7 +86,7 @@ class Run:
     requests: int
     looped: str | None
     stderr: str | None
-    # Whether the final state had been served when the poller ended (a fault: always).
+    # Whether the final state (or the fault) had been served when the poller ended.
     saw_final: bool = True
 
     @property
@@ -96,14 +96,15 @@ class Run:
             return "looped"
         if self.signal is not None:
             return "crashed"
+        if self.expected != scenarios.FAULT and self.exit_code:
+            return "crashed"
+        if not self.saw_final:
+            # It ended before the job did, or before the fault showed: a guess is no answer.
+            return "crashed" if self.exit_code else "wrong final state"
         if self.expected == scenarios.FAULT:
             if self.printed is not None and self.printed.startswith(scenarios.FAULT):
                 return "pass"
             return "crashed" if self.exit_code else "wrong final state"
-        if self.exit_code:
-            return "crashed"
-        if not self.saw_final:
-            return "wrong final state"  # it ended before the job did: a guess is no answer
         return "pass" if self.printed == self.expected else "wrong final state"
 
     @property
@@ -238,7 +239,7 @@ def run_one(
         requests=requests,
         looped=looped,
         stderr=_last_line(err.data()),
-        saw_final=play.scenario.fault is not None or play.terminal_at is not None,
+        saw_final=play.terminal_at is not None,
     )
 
 

@@ -484,7 +484,8 @@ class Play:
 
     ``requests`` counts every request, ``polls`` the polls (a Kendra listing's first page, a
     Graph GET), ``terminal_at`` is the request count when the step with the final state was
-    first served (None before). Safe to call from the server's threads.
+    first served, or for a fault the page that shows it (a NextToken served before), None
+    before. Safe to call from the server's threads.
     """
 
     def __init__(self, played: Scenario) -> None:
@@ -493,6 +494,9 @@ class Play:
         self.requests = 0
         self.polls = 0
         self.terminal_at: int | None = None
+        # The NextTokens a fault scenario served so far: a page that serves one again shows
+        # the fault.
+        self._tokens: set[str] = set()
 
     def __call__(self, request: Request) -> Reply:
         with self._lock:
@@ -539,6 +543,10 @@ class Play:
         page = step.pages.get(token)
         if page is None:
             return _amz(400, "ValidationException", "the NextToken is not valid")
+        if page.next_token is not None and self.scenario.fault is not None:
+            if page.next_token in self._tokens and self.terminal_at is None:
+                self.terminal_at = self.requests  # the fault is there to be seen
+            self._tokens.add(page.next_token)
         return Reply(200, (("Content-Type", AWS_JSON),), _dump(page.body()))
 
     def _graph(self, request: Request) -> Reply:

@@ -72,7 +72,8 @@ def test_naive_kendra_poller_fails_where_public_pollers_do() -> None:
     )
     assert runs["kendra-page-two"]["printed"] == "ABORTED"
     assert "after INCOMPLETE was served" in runs["kendra-incomplete"]["looped"]
-    assert "more than 200 requests" in runs["kendra-token-repeat"]["looped"]
+    # Following a token the service sent before: looping from the page that repeats it.
+    assert "requests after FAULT was served" in runs["kendra-token-repeat"]["looped"]
     for name in ("kendra-incomplete", "kendra-token-cycle"):
         assert runs[name]["ended"] is False
         assert runs[name]["exit_code"] is None
@@ -215,6 +216,14 @@ def test_hostile_output_is_bounded_escaped_and_redacted() -> None:
     assert shown is not None
     assert jwt not in shown
     assert len(shown) == pollers.LINE_LIMIT
+
+
+def test_a_fault_is_not_passed_by_a_guess() -> None:
+    """A poller that prints FAULT without reading the pages that show the fault guessed: the
+    fault scenarios fail it, as the others fail a poller that ends before the job does."""
+    code, report = _check(f"{PYTHON} -c \"print('FAULT')\"", "--scenario", "kendra-token-cycle")
+    assert code == 1
+    assert _verdicts(report) == {"kendra-token-cycle": "wrong final state"}
 
 
 @pytest.mark.parametrize(
