@@ -32,6 +32,10 @@ from dataclasses import dataclass, replace
 from typing import IO, TYPE_CHECKING, Any
 
 from conformance.findings import Finding, Location, Result
+
+# At most this many ranges of one file, as for --jobs (larger ranges for a larger file): a tiny
+# partition size must not make a plan of millions of tasks.
+from conformance.parallel import MAX_RANGES as MAX_RANGES
 from conformance.remote import base_name, is_url, object_size, open_seekable, shown
 from conformance.sources import DEFAULT_INCLUDE, LineReader, Lines, after_newline, expand
 
@@ -40,9 +44,6 @@ if TYPE_CHECKING:
     from conformance.pipeline import Options
 
 DEFAULT_PARTITION = 64 * 1024 * 1024
-# At most this many ranges of one file (larger ranges for a larger file): a tiny partition size
-# must not make a plan of millions of tasks.
-MAX_RANGES = 4096
 # The newlines of a range that could not be read, and of every range after it in its file.
 UNCOUNTED = -1
 _COUNT_BLOCK = 1 << 20
