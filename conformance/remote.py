@@ -97,16 +97,16 @@ def open_url(url: str) -> tuple[IO[bytes], int | None] | str:
     return io.BufferedReader(_Raw(file), buffer_size=1 << 20), size
 
 
-def _open(url: str, compression: str | None) -> tuple[Any, int | None] | str:
-    """fsspec's file for the object and its stored size (None when compressed), or why it
-    cannot be opened."""
+def _open(url: str, compression: str | None, sized: bool = True) -> tuple[Any, int | None] | str:
+    """fsspec's file for the object and its stored size (None when compressed or not
+    ``sized``: a request less), or why it cannot be opened."""
     found = _file_system(url)
     if isinstance(found, str):
         return found
     fs, path = found
     compressed = base_name(url) != url
     try:
-        size = None if compressed else fs.size(path)
+        size = fs.size(path) if sized and not compressed else None
         opened = fs.open(path, "rb", compression=compression)
     except FileNotFoundError:
         return "no such object"
@@ -137,7 +137,7 @@ def object_size(url: str) -> int | None:
 def open_seekable(url: str) -> IO[bytes] | str:
     """An uncompressed object opened as it is stored, for reads at any offset (its byte ranges
     are read by different workers), or why it cannot be."""
-    opened = _open(url, None)
+    opened = _open(url, None, sized=False)
     return opened if isinstance(opened, str) else opened[0]
 
 
